@@ -1,0 +1,13 @@
+# Writes a C++ source holding each schema's JSON text as a raw string literal.
+file(GLOB FILES ${DIR}/*.json)
+list(SORT FILES)
+set(body "#include \"hcdc/io/embedded_schemas.hpp\"\nnamespace hcdc::io {\n")
+string(APPEND body "const std::vector<std::pair<std::string, std::string>>& embedded_schema_texts() {\n")
+string(APPEND body "  static const std::vector<std::pair<std::string, std::string>> texts = {\n")
+foreach(f ${FILES})
+  file(READ ${f} text)
+  get_filename_component(name ${f} NAME)
+  string(APPEND body "    {\"hdf5_schemas/${name}\", R\"HCDCJSON(${text})HCDCJSON\"},\n")
+endforeach()
+string(APPEND body "  };\n  return texts;\n}\n}  // namespace hcdc::io\n")
+file(WRITE ${OUT} "${body}")

@@ -1,0 +1,151 @@
+// The `hcdc` executable: command-line parsing only. Every command is a library call.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <exception>
+
+#include "hcdc/core/error.hpp"
+#include "hcdc/core/log.hpp"
+#include "hcdc/core/threads.hpp"
+#include "hcdc/core/version.hpp"
+#include "hcdc/data/csbm.hpp"
+#include "hcdc/data/fashion_mnist.hpp"
+#include "hcdc/data/gaussian_images.hpp"
+#include "hcdc/io/inspect.hpp"
+#include "hcdc/io/schema.hpp"
+#include "hcdc/run/job.hpp"
+
+namespace {
+
+std::string command_line(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace hcdc;
+  CLI::App app{"hcdc: hyperparameter-calibrated dataset condensation"};
+  int threads = 0;
+  std::string log_level = "info";
+  bool show_version = false;
+  app.add_flag("--version", show_version, "Print versions of hcdc and its libraries and exit");
+  app.add_option("--threads", threads, "Intra-op threads (default: SLURM_CPUS_PER_TASK, else all cores)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.require_subcommand(0, 1);
+  const std::string cmdline = command_line(argc, argv);
+
+  // import
+  auto* imp = app.add_subcommand("import", "Convert a public dataset to an hcdc HDF5 file");
+  imp->require_subcommand(1);
+  data::FashionMnistOptions fm;
+  std::string fm_out;
+  auto* imp_fm = imp->add_subcommand("fashion-mnist", "Fashion-MNIST IDX .gz files -> hcdc.image_set");
+  imp_fm->add_option("--src", fm.src_dir, "Folder with the four IDX .gz files")->capture_default_str();
+  imp_fm->add_option("--out", fm_out, "Output HDF5 file")->required();
+  imp_fm->add_option("--val-size", fm.val_size, "Validation images carved from the training set")->capture_default_str();
+  imp_fm->add_option("--seed", fm.seed, "Seed of the validation split")->capture_default_str();
+  imp_fm->callback([&] {
+    data::write_image_set(fm_out, data::load_fashion_mnist(fm),
+                          {static_cast<std::int64_t>(fm.seed), cmdline, fm.src_dir});
+    spdlog::info("wrote {}", fm_out);
+  });
+
+  // generate
+  auto* gen = app.add_subcommand("generate", "Write a seeded synthetic dataset");
+  gen->require_subcommand(1);
+  data::CsbmOptions cs;
+  std::string cs_out;
+  auto* gen_cs = gen->add_subcommand("csbm", "Contextual stochastic block model graph -> hcdc.graph");
+  gen_cs->add_option("--out", cs_out, "Output HDF5 file")->required();
+  gen_cs->add_option("--nodes", cs.num_nodes, "Number of nodes")->capture_default_str();
+  gen_cs->add_option("--classes", cs.num_classes, "Number of classes")->capture_default_str();
+  gen_cs->add_option("--features", cs.num_features, "Feature dimension")->capture_default_str();
+  gen_cs->add_option("--avg-degree", cs.avg_degree, "Mean degree")->capture_default_str();
+  gen_cs->add_option("--homophily", cs.homophily, "Fraction of intra-class edges")->capture_default_str();
+  gen_cs->add_option("--signal", cs.feature_signal, "Norm of the class means")->capture_default_str();
+  gen_cs->add_option("--train-per-class", cs.train_per_class, "Training nodes per class")->capture_default_str();
+  gen_cs->add_option("--val", cs.num_val, "Validation nodes")->capture_default_str();
+  gen_cs->add_option("--test", cs.num_test, "Test nodes")->capture_default_str();
+  gen_cs->add_option("--seed", cs.seed, "Seed")->capture_default_str();
+  gen_cs->callback([&] {
+    data::write_graph(cs_out, data::generate_csbm(cs), {static_cast<std::int64_t>(cs.seed), cmdline, "generated: csbm"});
+    spdlog::info("wrote {}", cs_out);
+  });
+  data::GaussianImagesOptions gi;
+  std::string gi_out;
+  auto* gen_gi = gen->add_subcommand("images", "Gaussian-mixture image set -> hcdc.image_set");
+  gen_gi->add_option("--out", gi_out, "Output HDF5 file")->required();
+  gen_gi->add_option("--images", gi.num_images, "Number of images")->capture_default_str();
+  gen_gi->add_option("--classes", gi.num_classes, "Number of classes")->capture_default_str();
+  gen_gi->add_option("--channels", gi.channels, "Channels")->capture_default_str();
+  gen_gi->add_option("--height", gi.height, "Height")->capture_default_str();
+  gen_gi->add_option("--width", gi.width, "Width")->capture_default_str();
+  gen_gi->add_option("--noise", gi.noise, "Pixel noise standard deviation")->capture_default_str();
+  gen_gi->add_option("--val", gi.num_val, "Validation images")->capture_default_str();
+  gen_gi->add_option("--test", gi.num_test, "Test images")->capture_default_str();
+  gen_gi->add_option("--seed", gi.seed, "Seed")->capture_default_str();
+  gen_gi->callback([&] {
+    data::write_image_set(gi_out, data::generate_gaussian_images(gi),
+                          {static_cast<std::int64_t>(gi.seed), cmdline, "generated: gaussian-images"});
+    spdlog::info("wrote {}", gi_out);
+  });
+
+  // inspect / validate
+  std::string inspect_path, validate_path;
+  auto* ins = app.add_subcommand("inspect", "Summarise an hcdc HDF5 file");
+  ins->add_option("FILE", inspect_path, "HDF5 file")->required();
+  ins->callback([&] { fmt::print("{}", io::inspect_file(inspect_path)); });
+  auto* val = app.add_subcommand("validate", "Check an hcdc HDF5 file against its schema (exit 0 when valid)");
+  val->add_option("FILE", validate_path, "HDF5 file")->required();
+  val->callback([&] {
+    auto r = io::validate_file(validate_path);
+    fmt::print("{}: valid {} {} ({})\n", validate_path, r.schema_name, r.schema_version,
+               fmt::join(r.checked, "; "));
+  });
+
+  // run
+  std::string job_path;
+  int job_rc = kExitOk;
+  auto* runc = app.add_subcommand("run", "Run a job file (TOML); see jobs/README.md");
+  runc->add_option("JOB", job_path, "Job file")->required();
+  runc->callback([&] { job_rc = run::run_job(run::parse_job_file(job_path)); });
+
+  // Thread count and logging must be in force before any subcommand callback runs.
+  app.parse_complete_callback([&] {
+    init_logging(log_level);
+    configure_threads(threads);
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitBadInput;
+  } catch (const InputError& e) {
+    fmt::print(stderr, "hcdc: error: {}\n", e.what());
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "hcdc: internal error: {}\n", e.what());
+    return kExitInternal;
+  }
+  if (show_version) {
+    fmt::print("hcdc {} (git {})\n{}\n", project_version(), git_commit(), dependency_versions());
+    return kExitOk;
+  }
+  if (app.get_subcommands().empty()) {
+    fmt::print(stderr, "{}", app.help());
+    return kExitBadInput;
+  }
+  return job_rc;
+}

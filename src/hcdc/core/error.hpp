@@ -1,0 +1,31 @@
+#pragma once
+// One error type for everything a user can get wrong: it names the file and the field, so the
+// CLI can print a single line "hcdc: error: FILE: FIELD: what" and exit with kExitBadInput.
+#include <stdexcept>
+#include <string>
+
+namespace hcdc {
+
+// Exit codes that scripts (and Slurm requeue logic) can rely on.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInternal = 1;   // a bug or an environment failure
+inline constexpr int kExitBadInput = 2;   // bad file, bad config, bad command line
+inline constexpr int kExitPreempted = 3;  // stopped by a signal after a checkpoint; resumable
+
+class InputError : public std::runtime_error {
+ public:
+  InputError(std::string file, std::string field, const std::string& what)
+      : std::runtime_error(compose(file, field, what)), file_(std::move(file)), field_(std::move(field)) {}
+  const std::string& file() const { return file_; }
+  const std::string& field() const { return field_; }
+
+ private:
+  static std::string compose(const std::string& file, const std::string& field, const std::string& what) {
+    std::string s = file.empty() ? std::string() : file + ": ";
+    if (!field.empty()) s += field + ": ";
+    return s + what;
+  }
+  std::string file_, field_;
+};
+
+}  // namespace hcdc

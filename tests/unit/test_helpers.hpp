@@ -1,0 +1,34 @@
+#pragma once
+// Shared fixtures: a fresh temporary directory per test, cleaned up afterwards.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace hcdc::test {
+
+class TempDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* base = std::getenv("HCDC_TEST_TMP");
+    auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::path(base ? base : "/tmp/hcdc-tests") /
+           (std::string(info->test_suite_name()) + "." + info->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!HasFailure()) std::filesystem::remove_all(dir_);
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  // Files in the directory other than the named ones (to prove nothing half-written remains).
+  std::size_t file_count() const {
+    std::size_t n = 0;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir_)) ++n;
+    return n;
+  }
+  std::filesystem::path dir_;
+};
+
+}  // namespace hcdc::test
