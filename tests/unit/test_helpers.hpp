@@ -32,3 +32,22 @@ class TempDirTest : public ::testing::Test {
 };
 
 }  // namespace hcdc::test
+
+#include <functional>
+
+#include "hcdc/core/error.hpp"
+
+namespace hcdc::test {
+
+// Runs `fn`, expects an InputError whose field is `field` and whose message contains `text`.
+inline void expect_input_error(const std::function<void()>& fn, const std::string& field, const std::string& text) {
+  try {
+    fn();
+    ADD_FAILURE() << "expected an InputError on field '" << field << "'";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), field) << e.what();
+    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << "message: " << e.what();
+  }
+}
+
+}  // namespace hcdc::test

@@ -6,6 +6,10 @@
 #include "hcdc/data/provenance.hpp"
 #include "hcdc/data/splits.hpp"
 
+namespace hcdc::io {
+class H5File;
+}
+
 namespace hcdc::data {
 
 // A node classification graph (schema hcdc.graph). The adjacency is CSR over num_nodes rows,
@@ -24,6 +28,9 @@ struct Graph {
   bool sparse_features() const { return features.empty() && !feat_indptr.empty(); }
 };
 
+// Writes the datasets and attributes into an open file (no schema stamp, no validation):
+// the building block of write_graph, and how tests craft deliberately broken files.
+void fill_graph(io::H5File& f, const Graph& g, const Provenance& p);
 void write_graph(const std::string& path, const Graph& g, const Provenance& p);
 Graph read_graph(const std::string& path);
 

@@ -6,6 +6,10 @@
 #include "hcdc/data/provenance.hpp"
 #include "hcdc/data/splits.hpp"
 
+namespace hcdc::io {
+class H5File;
+}
+
 namespace hcdc::data {
 
 // An image classification set (schema hcdc.image_set): images N×C×H×W stored either as uint8
@@ -20,6 +24,9 @@ struct ImageSet {
 };
 
 // Writes to a temporary name, validates it against the schema, then renames into place.
+// Writes the datasets and attributes into an open file (no schema stamp, no validation):
+// the building block of write_image_set, and how tests craft deliberately broken files.
+void fill_image_set(io::H5File& f, const ImageSet& s, const Provenance& p);
 void write_image_set(const std::string& path, const ImageSet& s, const Provenance& p);
 // Validates, then reads.
 ImageSet read_image_set(const std::string& path);

@@ -1,0 +1,31 @@
+#pragma once
+// Search results (schema hcdc.results): one row per (candidate, proxy, seed) with its score and
+// timing; optionally the candidates' hyperparameter vectors and names.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hcdc::io {
+
+struct ResultRow {
+  std::int64_t candidate = 0;
+  std::string proxy;       // "whole", "hcdc", "random", ...
+  std::int64_t seed = 0;
+  double score = 0;        // validation accuracy on the proxy's validation data
+  double val_loss = 0;
+  double test_acc = 0;     // accuracy on the original test split
+  double seconds = 0;      // wall time of training + scoring this row
+};
+
+struct Results {
+  std::vector<ResultRow> rows;
+  std::vector<std::vector<double>> candidate_lambda;  // optional, P × L
+  std::vector<std::string> candidate_name;            // optional, P
+  std::int64_t seed = 0;
+  std::string config;
+};
+
+void write_results(const std::string& path, const Results& r);
+Results read_results(const std::string& path);
+
+}  // namespace hcdc::io
