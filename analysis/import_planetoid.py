@@ -90,9 +90,13 @@ def build(parts, test_index, name):
     a.sort_indices()
 
     n_train = y.shape[0]
+    # Padded (unlabelled) nodes belong to no split. On the real datasets the public ranges never
+    # touch them or each other; the filter only matters for small or unusual layouts.
+    excluded = set(np.flatnonzero(unlabelled).tolist()) | set(test_sorted.tolist())
+    val = [i for i in range(n_train, min(n_train + 500, n)) if i not in excluded]
     split = {
         "train": np.arange(n_train, dtype=np.int64),
-        "val": np.arange(n_train, n_train + 500, dtype=np.int64),
+        "val": np.asarray(val, dtype=np.int64),
         "test": test_sorted.astype(np.int64),
     }
     return dict(features=features, labels=labels, adjacency=a, splits=split,

@@ -12,8 +12,9 @@ class TempDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* base = std::getenv("HCDC_TEST_TMP");
+    if (!base) base = HCDC_TEST_TMP_DIR;
     auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::path(base ? base : "/tmp/hcdc-tests") /
+    dir_ = std::filesystem::path(base) /
            (std::string(info->test_suite_name()) + "." + info->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
