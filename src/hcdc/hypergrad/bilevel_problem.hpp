@@ -1,0 +1,19 @@
+#pragma once
+// The bilevel problem behind every hypergradient:
+//   θ*(λ) = argmin_θ L_train(θ, λ),   L*(λ) = L_val(θ*(λ), λ).
+// θ and λ are flat 1-D tensors; a model maps them to its parameter shapes with views, so the
+// solvers, Hessian-vector products and checkpoints only ever see vectors.
+#include <torch/torch.h>
+
+namespace hcdc::hypergrad {
+
+class BilevelProblem {
+ public:
+  virtual ~BilevelProblem() = default;
+  virtual torch::Tensor train_loss(const torch::Tensor& theta, const torch::Tensor& lambda) const = 0;
+  virtual torch::Tensor val_loss(const torch::Tensor& theta, const torch::Tensor& lambda) const = 0;
+  virtual std::int64_t num_theta() const = 0;
+  virtual std::int64_t num_lambda() const = 0;
+};
+
+}  // namespace hcdc::hypergrad

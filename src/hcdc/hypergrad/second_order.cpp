@@ -1,0 +1,45 @@
+#include "hcdc/hypergrad/second_order.hpp"
+
+namespace hcdc::hypergrad {
+
+SecondOrder::SecondOrder(const BilevelProblem& p, const torch::Tensor& theta, const torch::Tensor& lambda)
+    : theta_(theta.detach().clone().requires_grad_(true)), lambda_(lambda.detach().clone().requires_grad_(true)) {
+  torch::Tensor loss = p.train_loss(theta_, lambda_);
+  auto g = torch::autograd::grad({loss}, {theta_, lambda_}, {}, /*retain_graph=*/true, /*create_graph=*/true,
+                                 /*allow_unused=*/true);
+  g_theta_ = g[0];
+  g_lambda_ = g[1];  // undefined when λ does not enter L_train
+}
+
+torch::Tensor SecondOrder::hvp(const torch::Tensor& v) const {
+  auto out = torch::autograd::grad({g_theta_}, {theta_}, {v.detach()}, /*retain_graph=*/true, false,
+                                   /*allow_unused=*/true)[0];
+  return out.defined() ? out.detach() : torch::zeros_like(theta_);
+}
+
+torch::Tensor SecondOrder::mixed_times(const torch::Tensor& z) const {
+  // ∂/∂λ ⟨∇_θ L_train, z⟩ = M z
+  auto out = torch::autograd::grad({g_theta_}, {lambda_}, {z.detach()}, true, false, /*allow_unused=*/true)[0];
+  return out.defined() ? out.detach() : torch::zeros_like(lambda_);
+}
+
+torch::Tensor SecondOrder::mixed_t_times(const torch::Tensor& w) const {
+  // ∂/∂θ ⟨∇_λ L_train, w⟩ = Mᵀ w
+  if (!g_lambda_.defined() || !g_lambda_.requires_grad()) return torch::zeros_like(theta_);
+  auto out = torch::autograd::grad({g_lambda_}, {theta_}, {w.detach()}, true, false, /*allow_unused=*/true)[0];
+  return out.defined() ? out.detach() : torch::zeros_like(theta_);
+}
+
+torch::Tensor SecondOrder::dense_hessian() const {
+  const auto n = theta_.numel();
+  auto h = torch::empty({n, n}, theta_.options().requires_grad(false));
+  auto e = torch::zeros_like(theta_);
+  for (std::int64_t i = 0; i < n; ++i) {
+    e.zero_();
+    e[i] = 1;
+    h.select(0, i).copy_(hvp(e));
+  }
+  return 0.5 * (h + h.t());  // symmetric up to round-off; symmetrise for the solve
+}
+
+}  // namespace hcdc::hypergrad

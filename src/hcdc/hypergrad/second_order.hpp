@@ -1,0 +1,29 @@
+#pragma once
+// Second-order products of L_train at one (θ, λ), by double backprop; nothing |θ|×|θ| is formed.
+// The graph of ∇_θ L_train is built once and reused by every product (retain_graph), and each
+// product returns a detached vector, so an iterative solver's memory does not grow with its
+// iteration count.
+#include <torch/torch.h>
+
+#include "hcdc/hypergrad/bilevel_problem.hpp"
+
+namespace hcdc::hypergrad {
+
+class SecondOrder {
+ public:
+  SecondOrder(const BilevelProblem& p, const torch::Tensor& theta, const torch::Tensor& lambda);
+
+  torch::Tensor hvp(const torch::Tensor& v) const;           // H v,  H = ∂²L_train/∂θ∂θᵀ
+  torch::Tensor mixed_times(const torch::Tensor& z) const;   // M z,  M = ∂²L_train/∂λ∂θᵀ (|λ|×|θ|)
+  torch::Tensor mixed_t_times(const torch::Tensor& w) const; // Mᵀ w (|θ|)
+  torch::Tensor dense_hessian() const;                       // for the exact solver (small θ only)
+
+  const torch::Tensor& theta() const { return theta_; }  // leaf copies that require grad
+  const torch::Tensor& lambda() const { return lambda_; }
+  const torch::Tensor& grad_theta() const { return g_theta_; }  // ∇_θ L_train, with graph
+
+ private:
+  torch::Tensor theta_, lambda_, g_theta_, g_lambda_;
+};
+
+}  // namespace hcdc::hypergrad

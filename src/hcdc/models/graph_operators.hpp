@@ -1,0 +1,37 @@
+#pragma once
+// The normalised graph operators the filter families are built from, as sparse tensors for
+// original graphs or dense (and possibly differentiable) tensors for small synthetic ones.
+// torch::mm accepts either layout, so every model has one code path.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace hcdc::models {
+
+enum class GraphOp {
+  kGcn,      // D̃^-1/2 (A+I) D̃^-1/2            (GCN, monomial filters)
+  kSymAdj,   // D^-1/2 A D^-1/2; L = I − this   (Chebyshev: L̃ = 2L/λmax − I = −SymAdj with λmax = 2)
+  kAdj,      // A                               (GIN)
+  kMeanAdj,  // D^-1 A                          (SAGE-mean)
+};
+
+class GraphOperators {
+ public:
+  // From CSR (symmetric for undirected graphs; weights optional).
+  static GraphOperators from_csr(std::int64_t n, const std::vector<std::int64_t>& indptr,
+                                 const std::vector<std::int64_t>& indices, const std::vector<float>& weights,
+                                 torch::Dtype dtype);
+  // From a dense n×n adjacency (no self-loops expected); differentiable in `adj`.
+  static GraphOperators from_dense(const torch::Tensor& adj);
+
+  torch::Tensor apply(GraphOp op, const torch::Tensor& x) const;  // op · x
+  const torch::Tensor& op(GraphOp op) const;
+  std::int64_t num_nodes() const { return n_; }
+
+ private:
+  std::int64_t n_ = 0;
+  torch::Tensor gcn_, sym_, adj_, mean_;
+};
+
+}  // namespace hcdc::models

@@ -1,0 +1,50 @@
+#pragma once
+// A model family f_θ^λ: maps a flat parameter vector θ and explicit hyperparameters λ to logits.
+// λ are tensors separate from θ so hypergradients can be taken with respect to them.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace hcdc::models {
+
+class GraphOperators;
+
+// What a model reads: node/sample features and, for graph models, the graph's operators.
+struct ModelInput {
+  torch::Tensor x;                                 // n × ... features
+  std::shared_ptr<const GraphOperators> graph;     // null for non-graph inputs
+};
+
+class ModelFamily {
+ public:
+  virtual ~ModelFamily() = default;
+  virtual std::string name() const = 0;
+  virtual std::int64_t num_theta() const = 0;
+  virtual std::int64_t num_lambda() const = 0;
+  // Seeded initialisation (Glorot-uniform weights, zero biases), independent of LibTorch's RNG.
+  virtual torch::Tensor init_theta(std::uint64_t seed, torch::Dtype dtype) const = 0;
+  virtual torch::Tensor default_lambda(torch::Dtype dtype) const = 0;
+  virtual torch::Tensor logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const = 0;
+  // A λ-dependent penalty added to the training loss (e.g. the L2 strength of logistic regression).
+  virtual torch::Tensor penalty(const torch::Tensor& theta, const torch::Tensor& lambda) const;
+};
+
+// Slices a flat θ into named weight blocks (views: autograd flows back into θ).
+class ParameterLayout {
+ public:
+  std::int64_t add(std::int64_t rows, std::int64_t cols);  // returns the block id; cols = 0 for a vector
+  torch::Tensor view(const torch::Tensor& theta, std::int64_t block) const;
+  std::int64_t size() const { return total_; }
+  torch::Tensor glorot(std::uint64_t seed, torch::Dtype dtype) const;  // biases (vectors) start at zero
+
+ private:
+  struct Block {
+    std::int64_t offset, rows, cols;
+  };
+  std::vector<Block> blocks_;
+  std::int64_t total_ = 0;
+};
+
+}  // namespace hcdc::models
