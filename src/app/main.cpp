@@ -15,6 +15,7 @@
 #include "hcdc/data/gaussian_images.hpp"
 #include "hcdc/io/inspect.hpp"
 #include "hcdc/io/schema.hpp"
+#include "hcdc/run/hpo_command.hpp"
 #include "hcdc/run/job.hpp"
 
 namespace {
@@ -117,9 +118,19 @@ int main(int argc, char** argv) {
   runc->add_option("JOB", job_path, "Job file")->required();
   runc->callback([&] { job_rc = run::run_job(run::parse_job_file(job_path)); });
 
+  // hpo / hypergrad
+  std::string hpo_job, hg_job;
+  auto* hpo = app.add_subcommand("hpo", "Continuous hyperparameter optimisation by hypergradients on a dataset");
+  hpo->add_option("JOB", hpo_job, "Job file ([dataset], [model], [train], [solver], [hpo])")->required();
+  hpo->callback([&] { job_rc = run::run_hpo(run::parse_job_file(hpo_job)); });
+  auto* hg = app.add_subcommand("hypergrad", "Train θ, then compute the hypergradient with each solver");
+  hg->add_option("JOB", hg_job, "Job file ([dataset], [model], [train], [solver], [hypergrad])")->required();
+  hg->callback([&] { job_rc = run::run_hypergrad(run::parse_job_file(hg_job)); });
+
   // Thread count and logging must be in force before any subcommand callback runs.
   app.parse_complete_callback([&] {
     init_logging(log_level);
+    set_command_line_threads(threads);
     configure_threads(threads);
   });
 

@@ -8,7 +8,14 @@
 
 namespace hcdc {
 
+namespace {
+int g_command_line_threads = 0;
+}
+
+void set_command_line_threads(int n) { g_command_line_threads = n; }
+
 int resolve_thread_count(int requested) {
+  if (g_command_line_threads > 0) return g_command_line_threads;
   if (requested > 0) return requested;
   if (const char* s = std::getenv("SLURM_CPUS_PER_TASK")) {
     try {

@@ -29,6 +29,8 @@ inline constexpr const char* kGraphSchema = "hcdc.graph";
 inline constexpr const char* kCondensedSetSchema = "hcdc.condensed_set";
 inline constexpr const char* kResultsSchema = "hcdc.results";
 inline constexpr const char* kCheckpointSchema = "hcdc.checkpoint";
+inline constexpr const char* kHpoTraceSchema = "hcdc.hpo_trace";
+inline constexpr const char* kHypergradSchema = "hcdc.hypergrad";
 
 const std::vector<Schema>& all_schemas();
 const Schema& schema_by_name(const std::string& name);  // throws std::logic_error for an unknown name

@@ -9,10 +9,42 @@
 
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/threads.hpp"
+#include "hcdc/io/h5file.hpp"
 #include "hcdc/io/inspect.hpp"
 #include "hcdc/io/schema.hpp"
 
 namespace hcdc::run {
+namespace {
+
+void parse_train(config::StrictTable t, hypergrad::InnerOptions& o) {
+  o.optimizer = t.get<std::string>("optimizer", o.optimizer);
+  o.lr = t.get<double>("lr", o.lr);
+  o.momentum = t.get<double>("momentum", o.momentum);
+  o.steps = static_cast<int>(t.get<std::int64_t>("steps", o.steps));
+  t.finish();
+}
+
+void parse_solver(config::StrictTable t, hypergrad::SolverOptions& o) {
+  o.kind = hypergrad::parse_solver_kind(t.get<std::string>("kind", hypergrad::solver_name(o.kind)), t.file(),
+                                        t.qualified("kind"));
+  o.neumann_terms = static_cast<int>(t.get<std::int64_t>("neumann_terms", o.neumann_terms));
+  o.neumann_alpha = t.get<double>("neumann_alpha", o.neumann_alpha);
+  o.cg_tolerance = t.get<double>("cg_tolerance", o.cg_tolerance);
+  o.cg_max_iterations = static_cast<int>(t.get<std::int64_t>("cg_max_iterations", o.cg_max_iterations));
+  o.exact_max_dim = t.get<std::int64_t>("exact_max_dim", o.exact_max_dim);
+  o.divergence_patience = static_cast<int>(t.get<std::int64_t>("divergence_patience", o.divergence_patience));
+  t.finish();
+}
+
+void parse_hpo(config::StrictTable t, hypergrad::HpoOptions& o) {
+  o.lambda_every = static_cast<int>(t.get<std::int64_t>("lambda_every", o.lambda_every));
+  o.lambda_lr = t.get<double>("lambda_lr", o.lambda_lr);
+  o.warmup = static_cast<int>(t.get<std::int64_t>("warmup", o.warmup));
+  o.max_lambda_step = t.get<double>("max_lambda_step", o.max_lambda_step);
+  t.finish();
+}
+
+}  // namespace
 
 JobSpec parse_job_file(const std::string& path) {
   toml::table root = config::parse_toml_file(path);
@@ -36,17 +68,45 @@ JobSpec parse_job_file(const std::string& path) {
   job.finish();
 
   j.dataset = parse_dataset_spec(top.table("dataset"), j.seed);
+  j.model = parse_model_spec(top.table("model"));
+  parse_train(top.table("train"), j.hpo.inner);
+  parse_solver(top.table("solver"), j.hpo.solver);
+  parse_hpo(top.table("hpo"), j.hpo);
+  hypergrad::check_hpo_options(j.hpo, path);
+  auto hg = top.table("hypergrad");
+  j.hypergrad_solvers = hg.get<std::vector<std::string>>("solvers", j.hypergrad_solvers);
+  for (std::size_t i = 0; i < j.hypergrad_solvers.size(); ++i)
+    hypergrad::parse_solver_kind(j.hypergrad_solvers[i], path, fmt::format("hypergrad.solvers[{}]", i));
+  if (j.hypergrad_solvers.empty()) hg.fail("solvers", "must name at least one solver");
+  hg.finish();
   top.finish();
   return j;
+}
+
+std::string prepare_dataset(const JobSpec& job) {
+  std::filesystem::create_directories(job.output_dir);
+  data::Provenance prov{static_cast<std::int64_t>(job.seed), job.text, ""};
+  std::string out = job.output_dir + "/dataset.h5";
+  if (job.dataset.kind != "file" && std::filesystem::exists(out)) {
+    // Reuse a dataset this job already made, if it is valid and was made from the same config.
+    try {
+      io::validate_file(out);
+      if (io::H5File::open_read(out).attr_string("config") == job.text) {
+        spdlog::info("reusing {}", out);
+        return out;
+      }
+    } catch (const InputError&) {
+      // Damaged or foreign: regenerate below.
+    }
+  }
+  return materialize_dataset(job.dataset, out, prov);
 }
 
 int run_job(const JobSpec& job) {
   int threads = configure_threads(job.threads);
   spdlog::info("job '{}' from {}: seed {}, {} threads, output in {}", job.name, job.file, job.seed, threads,
                job.output_dir);
-  std::filesystem::create_directories(job.output_dir);
-  data::Provenance prov{static_cast<std::int64_t>(job.seed), job.text, ""};
-  std::string dataset = materialize_dataset(job.dataset, job.output_dir + "/dataset.h5", prov);
+  std::string dataset = prepare_dataset(job);
   auto report = io::validate_file(dataset);
   spdlog::info("{} is a valid {} {} file", dataset, report.schema_name, report.schema_version);
   fmt::print("{}", io::inspect_file(dataset));

@@ -1,9 +1,13 @@
 #pragma once
-// A job file (TOML): [job] settings shared by every job, then the sections of its stages.
+// A job file (TOML): [job] settings shared by every job, [dataset], and the sections of the
+// stages a command runs ([model], [train], [solver], [hpo], [hypergrad], ...).
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "hcdc/hypergrad/hpo_trajectory.hpp"
 #include "hcdc/run/dataset_spec.hpp"
+#include "hcdc/run/model_spec.hpp"
 
 namespace hcdc::run {
 
@@ -15,11 +19,16 @@ struct JobSpec {
   int threads = 0;         // 0: SLURM_CPUS_PER_TASK, else every core
   std::string output_dir;
   DatasetSpec dataset;
+  ModelSpec model;
+  hypergrad::HpoOptions hpo;          // [train], [solver], [hpo]
+  std::vector<std::string> hypergrad_solvers{"exact", "cg", "neumann"};  // [hypergrad]
 };
 
 JobSpec parse_job_file(const std::string& path);
 
-// Runs the job's stages; prints the summary on stdout. Returns an exit code.
+// `hcdc run`: prepares the dataset, validates and summarises it. Returns an exit code.
 int run_job(const JobSpec& job);
+// Materialises the dataset into output_dir (or validates the given file); returns its path.
+std::string prepare_dataset(const JobSpec& job);
 
 }  // namespace hcdc::run
