@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git
   libtorch-dev                      # LibTorch 1.13 (CPU); a CUDA/2.x LibTorch works via CMAKE_PREFIX_PATH
+  libopenblas0-openmp               # Debian LibTorch calls libblas.so.3: without this it gets the
+                                    # reference BLAS (~1 GFLOP/s); OpenMP flavour to share threads with LibTorch
   libopenmpi-dev openmpi-bin        # MPI (always built)
   libhdf5-dev hdf5-tools            # HDF5 C library (+ h5dump for debugging)
   libgtest-dev libgmock-dev libbenchmark-dev

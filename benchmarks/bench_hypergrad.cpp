@@ -1,0 +1,167 @@
+// One hypergradient on Cora (2-layer graph filter GNN, hidden 64, 3 filter terms k = 0..2) with
+// Neumann K ∈ {5, 10, 20} and CG, against one training step, in the same run. Reported per
+// benchmark: time per call, the extra peak resident memory over the resident set before the
+// call, and both as ratios to one training step.
+//
+// Data: $HCDC_CORA_H5, else build/tests/data/cora.h5 (written by the test suite's import_cora),
+// else a generated cSBM graph of Cora's size (the label says which).
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "hcdc/data/csbm.hpp"
+#include "hcdc/data/graph.hpp"
+#include "hcdc/hypergrad/hypergradient.hpp"
+#include "hcdc/hypergrad/inner_training.hpp"
+#include "hcdc/models/classification_problem.hpp"
+#include "hcdc/models/graph_filter_gnn.hpp"
+
+namespace {
+
+using namespace hcdc;
+
+// Linux: writing 5 to clear_refs resets VmHWM, so each benchmark sees its own peak.
+// malloc_trim first: memory freed by the previous benchmark would otherwise stay resident and
+// hide this benchmark's peak.
+void reset_peak_rss() {
+  malloc_trim(0);
+  std::ofstream("/proc/self/clear_refs") << "5";
+}
+double status_kb(const std::string& key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1));
+  return 0;
+}
+
+struct Setup {
+  std::string source;
+  std::shared_ptr<models::ClassificationProblem> problem;
+  torch::Tensor theta, lambda;
+  double step_seconds = 0, step_extra_mb = 0;
+
+  Setup() {
+    at::set_num_threads(1);  // comparable ratios; set --threads-style parallelism aside
+    const char* env = std::getenv("HCDC_CORA_H5");
+    std::string path = env ? env : HCDC_DEFAULT_CORA_H5;
+    data::Graph g;
+    if (std::filesystem::exists(path)) {
+      g = data::read_graph(path);
+      source = "cora";
+    } else {
+      data::CsbmOptions o;
+      o.num_nodes = 2708;
+      o.num_classes = 7;
+      o.num_features = 1433;
+      o.avg_degree = 3.9;
+      g = data::generate_csbm(o);
+      source = "csbm-cora-size";
+    }
+    auto ops = std::make_shared<models::GraphOperators>(
+        models::GraphOperators::from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat));
+    auto x = torch::tensor(g.features).view({g.num_nodes, g.num_features});
+    auto y = torch::tensor(g.labels, torch::kLong);
+    auto tr = torch::tensor(g.splits.train, torch::kLong), va = torch::tensor(g.splits.val, torch::kLong);
+    models::GraphFilterConfig c;
+    c.order = 2;
+    c.layers = 2;
+    c.hidden = 64;
+    auto model = std::make_shared<models::GraphFilterGnn>(g.num_features, g.num_classes, c);
+    models::ModelInput in{x, ops};
+    problem = std::make_shared<models::ClassificationProblem>(
+        model, models::LabelledSplit{in, tr, y.index_select(0, tr)}, models::LabelledSplit{in, va, y.index_select(0, va)},
+        5e-4);
+    lambda = torch::tensor({1.0f, 1.0f, 1.0f});
+    theta = hypergrad::train_theta(*problem, model->init_theta(0, torch::kFloat), lambda, {"adam", 0.01, 0, 100});
+    // Baseline: one optimiser step (forward + backward + update) on the same problem.
+    hypergrad::InnerOptions one{"adam", 0.01, 0, 1};
+    hypergrad::train_theta(*problem, theta, lambda, one);  // warm-up
+    reset_peak_rss();
+    double rss0 = status_kb("VmRSS");
+    auto t0 = std::chrono::steady_clock::now();
+    const int reps = 10;
+    for (int i = 0; i < reps; ++i) hypergrad::train_theta(*problem, theta, lambda, one);
+    step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / reps;
+    step_extra_mb = (status_kb("VmHWM") - rss0) / 1024.0;
+  }
+};
+
+Setup& setup() {
+  static Setup s;
+  return s;
+}
+
+void report(benchmark::State& state, double seconds_per_call, double extra_mb) {
+  Setup& s = setup();
+  state.counters["peak_extra_MB"] = extra_mb;
+  state.counters["time_x_train_step"] = seconds_per_call / s.step_seconds;
+  state.counters["mem_x_train_step"] = extra_mb / std::max(s.step_extra_mb, 1e-3);
+  state.SetLabel(s.source);
+}
+
+void BM_TrainStep(benchmark::State& state) {
+  Setup& s = setup();
+  hypergrad::InnerOptions one{"adam", 0.01, 0, 1};
+  reset_peak_rss();
+  double rss0 = status_kb("VmRSS");
+  auto t0 = std::chrono::steady_clock::now();
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(hypergrad::train_theta(*s.problem, s.theta, s.lambda, one));
+    ++n;
+  }
+  double per = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / static_cast<double>(n);
+  report(state, per, (status_kb("VmHWM") - rss0) / 1024.0);
+}
+
+void run_hypergradient(benchmark::State& state, const hypergrad::SolverOptions& o) {
+  Setup& s = setup();
+  reset_peak_rss();
+  double rss0 = status_kb("VmRSS");
+  auto t0 = std::chrono::steady_clock::now();
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    try {
+      auto g = hypergrad::hypergradient(*s.problem, s.theta, s.lambda, o);
+      benchmark::DoNotOptimize(g.total);
+      state.counters["residual"] = g.solve.relative_residual;
+      state.counters["iterations"] = g.solve.iterations;
+    } catch (const hypergrad::SolverDiverged& e) {
+      state.SkipWithError(e.what());
+      return;
+    }
+    ++n;
+  }
+  double per = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / static_cast<double>(n);
+  report(state, per, (status_kb("VmHWM") - rss0) / 1024.0);
+}
+
+void BM_HypergradNeumann(benchmark::State& state) {
+  hypergrad::SolverOptions o;
+  o.kind = hypergrad::SolverKind::kNeumann;
+  o.neumann_terms = static_cast<int>(state.range(0));
+  o.neumann_alpha = 0.01;
+  run_hypergradient(state, o);
+}
+
+void BM_HypergradCG(benchmark::State& state) {
+  hypergrad::SolverOptions o;
+  o.kind = hypergrad::SolverKind::kConjugateGradient;
+  o.cg_max_iterations = static_cast<int>(state.range(0));
+  o.cg_tolerance = 1e-6;
+  run_hypergradient(state, o);
+}
+
+BENCHMARK(BM_TrainStep)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HypergradNeumann)->Arg(5)->Arg(10)->Arg(20)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HypergradCG)->Arg(20)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
