@@ -8,6 +8,7 @@
 #include "hcdc/models/graph_filter_gnn.hpp"
 #include "hcdc/models/logistic_regression.hpp"
 #include "hcdc/models/named_filters.hpp"
+#include "hcdc/models/supernet.hpp"
 
 namespace hcdc::run {
 
@@ -32,8 +33,22 @@ ModelSpec parse_model_spec(config::StrictTable t) {
     m.filter = t.get<std::string>("filter", m.filter);
     m.layers = t.get<std::int64_t>("layers", m.layers);
     m.hidden = t.get<std::int64_t>("hidden", m.hidden);
+  } else if (m.family == "supernet") {
+    m.channels = t.get<std::int64_t>("channels", m.channels);
+    m.nodes = t.get<std::int64_t>("nodes", m.nodes);
+    m.ops = t.get<std::vector<std::string>>("ops", m.ops);
+    for (std::size_t i = 0; i < m.ops.size(); ++i)
+      models::parse_cell_op(m.ops[i], t.file(), t.qualified(fmt::format("ops[{}]", i)));
+    m.weighting = t.get<std::string>("weighting", m.weighting);
+    if (m.weighting != "softmax" && m.weighting != "gumbel" && m.weighting != "linear")
+      t.fail("weighting", "must be softmax, gumbel or linear");
+    m.gumbel_temperature = t.get<double>("gumbel_temperature", m.gumbel_temperature);
+    if (!(m.gumbel_temperature > 0)) t.fail("gumbel_temperature", "must be > 0");
+    m.smooth = t.get<bool>("smooth", m.smooth);
+    if (m.channels < 1) t.fail("channels", "must be >= 1");
+    if (m.nodes < 2 || m.nodes > 8) t.fail("nodes", "must be in [2, 8]");
   } else {
-    t.fail("family", "must be linear, graph-filter or named-filter (got '" + m.family + "')");
+    t.fail("family", "must be linear, graph-filter, named-filter or supernet (got '" + m.family + "')");
   }
   m.lambda = t.get<std::vector<double>>("lambda", m.lambda);
   for (std::size_t i = 0; i < m.lambda.size(); ++i)
@@ -72,6 +87,24 @@ BuiltModel build_model(const ModelSpec& m, const DatasetTensors& d, const std::s
     c.per_layer_lambda = m.per_layer_lambda;
     c.smooth = m.smooth;
     b.family = std::make_shared<models::GraphFilterGnn>(d.sample_shape[0], d.num_classes, c);
+    b.lambda = b.family->default_lambda(dt);
+  } else if (m.family == "supernet") {
+    if (d.is_graph)
+      throw InputError(file, "model.family", fmt::format("supernet is an image model but {} is a graph", d.path));
+    models::SupernetConfig c;
+    c.in_channels = d.sample_shape[0];
+    c.channels = m.channels;
+    c.nodes = static_cast<int>(m.nodes);
+    if (!m.ops.empty()) {
+      c.ops.clear();
+      for (const auto& o : m.ops) c.ops.push_back(models::parse_cell_op(o, file, "model.ops"));
+    }
+    c.weighting = m.weighting;
+    c.gumbel_temperature = m.gumbel_temperature;
+    c.smooth = m.smooth;
+    auto net = std::make_shared<models::Supernet>(d.num_classes, c);
+    if (c.weighting == "gumbel") net->resample_gumbel(0);
+    b.family = net;
     b.lambda = b.family->default_lambda(dt);
   } else {
     need_graph();

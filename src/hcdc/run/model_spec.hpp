@@ -11,13 +11,18 @@
 namespace hcdc::run {
 
 struct ModelSpec {
-  std::string family = "graph-filter";  // linear | graph-filter | named-filter
+  std::string family = "graph-filter";  // linear | graph-filter | named-filter | supernet
   // linear
   bool per_class_lambda = false;
   // graph-filter
   std::string basis = "monomial";
   std::int64_t order = 2, layers = 2, hidden = 64;
   bool separate_weights = false, per_layer_lambda = false, smooth = false;
+  // supernet
+  std::int64_t channels = 8, nodes = 4;
+  std::vector<std::string> ops;  // empty: all seven
+  std::string weighting = "softmax";
+  double gumbel_temperature = 1.0;
   // named-filter
   std::string filter = "gcn";
   std::vector<double> lambda;   // initial λ (empty: the family's default)
