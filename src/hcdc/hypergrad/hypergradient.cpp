@@ -43,6 +43,13 @@ Hypergradient hypergradient(const BilevelProblem& p, const torch::Tensor& theta,
                             const SolverOptions& o) {
   auto t0 = std::chrono::steady_clock::now();
   SecondOrder so(p, theta, lambda);
+  Hypergradient g = hypergradient(p, so, o);
+  g.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return g;
+}
+
+Hypergradient hypergradient(const BilevelProblem& p, const SecondOrder& so, const SolverOptions& o) {
+  auto t0 = std::chrono::steady_clock::now();
   Hypergradient g;
   auto [g_theta, g_lambda] = val_gradients(p, so.theta(), so.lambda(), false, &g.val_loss);
   g.direct = g_lambda.detach();
@@ -57,7 +64,11 @@ Hypergradient hypergradient(const BilevelProblem& p, const torch::Tensor& theta,
 AdjointGradient adjoint_data_gradient(const BilevelProblem& p, const torch::Tensor& theta,
                                       const torch::Tensor& lambda, const torch::Tensor& w,
                                       const torch::Tensor& data, const SolverOptions& o) {
-  SecondOrder so(p, theta, lambda);
+  return adjoint_data_gradient(p, SecondOrder(p, theta, lambda), w, data, o);
+}
+
+AdjointGradient adjoint_data_gradient(const BilevelProblem& p, const SecondOrder& so, const torch::Tensor& w,
+                                      const torch::Tensor& data, const SolverOptions& o) {
   AdjointGradient a;
   a.solve = inverse_hvp(so, so.mixed_t_times(w), o);
   a.z = a.solve.x;

@@ -25,6 +25,8 @@ SolveResult inverse_hvp(const SecondOrder& so, const torch::Tensor& b, const Sol
 
 Hypergradient hypergradient(const BilevelProblem& p, const torch::Tensor& theta, const torch::Tensor& lambda,
                             const SolverOptions& o);
+// The same at the (θ, λ) of an existing SecondOrder (its L_train graph is reused).
+Hypergradient hypergradient(const BilevelProblem& p, const SecondOrder& so, const SolverOptions& o);
 
 // The adjoint form (notes §3): the gradient with respect to `data` — a leaf tensor that enters
 // L_val only (HCDC's synthetic validation set) — of wᵀ g(λ), with one solve:
@@ -36,6 +38,8 @@ struct AdjointGradient {
 };
 AdjointGradient adjoint_data_gradient(const BilevelProblem& p, const torch::Tensor& theta,
                                       const torch::Tensor& lambda, const torch::Tensor& w,
+                                      const torch::Tensor& data, const SolverOptions& o);
+AdjointGradient adjoint_data_gradient(const BilevelProblem& p, const SecondOrder& so, const torch::Tensor& w,
                                       const torch::Tensor& data, const SolverOptions& o);
 
 }  // namespace hcdc::hypergrad

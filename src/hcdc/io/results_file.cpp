@@ -16,7 +16,7 @@ std::vector<T> column(const std::vector<ResultRow>& rows, F get) {
 }
 }  // namespace
 
-void write_results(const std::string& path, const Results& r) {
+void write_results(const std::string& path, const Results& r, const std::function<void(H5File&)>& extra) {
   write_validated(path, kResultsSchema, [&](H5File& f) {
     f.set_attr("seed", r.seed);
     f.set_attr("config", r.config);
@@ -38,6 +38,7 @@ void write_results(const std::string& path, const Results& r) {
       f.write("candidates/lambda", {p, l}, flat.data());
     }
     if (!r.candidate_name.empty()) f.write_strings("candidates/name", r.candidate_name);
+    if (extra) extra(f);
   });
 }
 

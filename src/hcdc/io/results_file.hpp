@@ -2,10 +2,13 @@
 // Search results (schema hcdc.results): one row per (candidate, proxy, seed) with its score and
 // timing; optionally the candidates' hyperparameter vectors and names.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace hcdc::io {
+
+class H5File;
 
 struct ResultRow {
   std::int64_t candidate = 0;
@@ -25,7 +28,8 @@ struct Results {
   std::string config;
 };
 
-void write_results(const std::string& path, const Results& r);
+// `extra` may add attributes or datasets (e.g. a summary) before the file is validated.
+void write_results(const std::string& path, const Results& r, const std::function<void(H5File&)>& extra = {});
 Results read_results(const std::string& path);
 
 }  // namespace hcdc::io

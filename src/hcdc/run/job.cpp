@@ -12,6 +12,7 @@
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/inspect.hpp"
 #include "hcdc/io/schema.hpp"
+#include "hcdc/run/experiment.hpp"
 
 namespace hcdc::run {
 namespace {
@@ -79,6 +80,7 @@ JobSpec parse_job_file(const std::string& path) {
     hypergrad::parse_solver_kind(j.hypergrad_solvers[i], path, fmt::format("hypergrad.solvers[{}]", i));
   if (j.hypergrad_solvers.empty()) hg.fail("solvers", "must name at least one solver");
   hg.finish();
+  j.experiment = parse_experiment(top, path);
   top.finish();
   return j;
 }
@@ -109,9 +111,12 @@ int run_job(const JobSpec& job) {
   std::string dataset = prepare_dataset(job);
   auto report = io::validate_file(dataset);
   spdlog::info("{} is a valid {} {} file", dataset, report.schema_name, report.schema_version);
-  fmt::print("{}", io::inspect_file(dataset));
-  fmt::print("job '{}' done: dataset {}\n", job.name, dataset);
-  return kExitOk;
+  if (!job.experiment.present) {
+    fmt::print("{}", io::inspect_file(dataset));
+    fmt::print("job '{}' done: dataset {}\n", job.name, dataset);
+    return kExitOk;
+  }
+  return run_experiment(job, dataset);
 }
 
 }  // namespace hcdc::run

@@ -7,6 +7,7 @@
 
 #include "hcdc/hypergrad/hpo_trajectory.hpp"
 #include "hcdc/run/dataset_spec.hpp"
+#include "hcdc/run/experiment_spec.hpp"
 #include "hcdc/run/model_spec.hpp"
 
 namespace hcdc::run {
@@ -22,11 +23,13 @@ struct JobSpec {
   ModelSpec model;
   hypergrad::HpoOptions hpo;          // [train], [solver], [hpo]
   std::vector<std::string> hypergrad_solvers{"exact", "cg", "neumann"};  // [hypergrad]
+  ExperimentSpec experiment;  // [search] [evaluate] [condense] [matching] [hcdc]
 };
 
 JobSpec parse_job_file(const std::string& path);
 
-// `hcdc run`: prepares the dataset, validates and summarises it. Returns an exit code.
+// `hcdc run`: prepares the dataset, validates and summarises it, then runs the condensation
+// experiment when the job has a [condense] section. Returns an exit code.
 int run_job(const JobSpec& job);
 // Materialises the dataset into output_dir (or validates the given file); returns its path.
 std::string prepare_dataset(const JobSpec& job);

@@ -1,0 +1,43 @@
+#pragma once
+// One entry point for every condensation method, in the decoupled block representation.
+//   random | kcenter | herding | gcond-x | gcond | dm : condense c_train + c_val nodes from the
+//     original training nodes; S_val is a random split of that set keeping the original
+//     train:val ratio (the paper's protocol for baselines);
+//   hcdc : S_train (c_train nodes) from `hcdc_train_method`, S_val (c_val nodes) learned by HCDC.
+#include <string>
+#include <vector>
+
+#include "hcdc/condense/hcdc.hpp"
+#include "hcdc/condense/matching.hpp"
+#include "hcdc/search/candidate_training.hpp"
+
+namespace hcdc::condense {
+
+struct GraphTask {  // the original data, as blocks
+  search::LabelledBlocks train, val, test;
+  std::int64_t num_classes = 0;
+  std::int64_t num_nodes = 0;
+};
+
+struct CondenseSettings {
+  std::string method;
+  std::int64_t c_train = 0, c_val = 0;
+  std::uint64_t seed = 0;
+  std::string hcdc_train_method = "random";
+  MatchingOptions matching;
+  HcdcOptions hcdc;
+  std::vector<search::Candidate> hcdc_trajectories;  // the candidates HCDC walks
+  std::string file = "";                              // job file, for error messages
+};
+
+struct CondensedPair {
+  search::LabelledBlocks s_train, s_val;
+  torch::Tensor adjacency;           // gcond: over the condensed set before the split
+  std::vector<double> history;       // method loss per iteration (alignment loss for hcdc)
+  double seconds = 0;
+};
+
+const std::vector<std::string>& method_names();
+CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const Reducer& reduce = {});
+
+}  // namespace hcdc::condense

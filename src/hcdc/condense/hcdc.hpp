@@ -1,0 +1,89 @@
+#pragma once
+// HCDC: learn the synthetic validation set S_val so that hypergradients on S agree in direction
+// with those on the original data T along the HPO trajectories of the candidates:
+//   min_{S_val} Σ_λ (1 − cos(g_T(λ), g_S(λ)))
+// S_train is fixed (from any standard method). Every trajectory starts at a candidate's λ and
+// descends g_S (the extended search space). The S_val gradient of each term comes from the adjoint
+// form (one extra solve); the sum over trajectories is passed to a reducer (an all-reduce across
+// ranks in distributed runs) before every rank applies the same Adam update.
+#include <torch/torch.h>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "hcdc/hypergrad/solvers.hpp"
+#include "hcdc/search/candidate_training.hpp"
+
+namespace hcdc::condense {
+
+struct HcdcOptions {
+  int outer_iterations = 4;   // K_outer: fresh θ for every trajectory each time
+  int trajectory_steps = 60;  // T_θ
+  int lambda_every = 20;      // T_λ
+  double lambda_lr = 0.05;    // η_λ
+  double max_lambda_step = 0.2;
+  double sval_lr = 0.01;      // η_S (Adam)
+  double theta_lr = 0.01;
+  double weight_decay = 5e-4;
+  hypergrad::SolverOptions solver;
+};
+
+struct HcdcData {
+  search::LabelledBlocks t_train, t_val, s_train;
+  torch::Tensor s_val_y;
+  std::int64_t num_classes = 0;
+};
+
+// Sums a tensor across ranks in place (identity in a single process).
+using Reducer = std::function<void(torch::Tensor&)>;
+
+class HcdcLearner {
+ public:
+  // `trajectories`: every candidate walked (all ranks pass the same list); `owned`: the indices this
+  // rank walks. `s_val_init`: the random initial S_val (n_val × (K+1) × F).
+  HcdcLearner(HcdcData data, std::vector<search::Candidate> trajectories, std::vector<std::int64_t> owned,
+              torch::Tensor s_val_init, HcdcOptions o, std::uint64_t seed, Reducer reduce);
+
+  // One θ step of every owned trajectory; on λ steps also the S_val update. False when done.
+  bool step();
+  bool finished() const { return outer_ >= o_.outer_iterations; }
+  std::int64_t total_steps() const { return static_cast<std::int64_t>(o_.outer_iterations) * o_.trajectory_steps; }
+  std::int64_t steps_done() const { return static_cast<std::int64_t>(outer_) * o_.trajectory_steps + t_; }
+
+  const torch::Tensor& s_val() const { return s_val_; }
+  // Mean alignment loss 1 − cos over the trajectories (all ranks) at each S_val update.
+  const std::vector<double>& alignment_history() const { return history_; }
+  int skipped_solves() const { return skipped_; }
+
+  // Alignment loss Σ (1 − cos) of the current S_val at given (θ, λ) pairs (for tests/diagnostics).
+  double alignment_loss(const search::Candidate& c, const torch::Tensor& theta, const torch::Tensor& lambda) const;
+
+ private:
+  struct Trajectory {
+    std::int64_t index;
+    std::shared_ptr<models::DecoupledFilter> model;
+    torch::Tensor theta, lambda;
+    std::unique_ptr<torch::optim::Adam> opt;
+  };
+  void restart_trajectories();
+  // Adds ∂(1 − cos)/∂S_val of one trajectory into grad; returns its 1 − cos (NaN if a solve failed).
+  double contribute(Trajectory& tr, torch::Tensor& grad);
+
+  HcdcData d_;
+  std::vector<search::Candidate> cands_;
+  std::vector<std::int64_t> owned_;
+  HcdcOptions o_;
+  std::uint64_t seed_;
+  Reducer reduce_;
+  torch::Tensor s_val_;
+  std::unique_ptr<torch::optim::Adam> s_opt_;
+  std::vector<Trajectory> trajs_;
+  int outer_ = 0, t_ = 0, skipped_ = 0;
+  std::vector<double> history_;
+};
+
+// ∂(1 − cos(a, b))/∂b.
+torch::Tensor cosine_distance_grad(const torch::Tensor& a, const torch::Tensor& b);
+
+}  // namespace hcdc::condense

@@ -1,0 +1,65 @@
+#include "hcdc/models/decoupled_filter.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "hcdc/core/error.hpp"
+
+namespace hcdc::models {
+
+torch::Tensor propagate_blocks(const GraphOperators& g, const torch::Tensor& x, FilterBasis basis, int order) {
+  if (basis != FilterBasis::kMonomial && basis != FilterBasis::kChebyshev)
+    throw InputError("", "model.basis", "decoupled filters use the monomial or chebyshev basis");
+  std::vector<torch::Tensor> blocks{x};
+  for (int k = 1; k <= order; ++k) {
+    if (basis == FilterBasis::kMonomial) blocks.push_back(g.apply(GraphOp::kGcn, blocks.back()));
+    else if (k == 1) blocks.push_back(-g.apply(GraphOp::kSymAdj, x));
+    else blocks.push_back(-2 * g.apply(GraphOp::kSymAdj, blocks[static_cast<size_t>(k - 1)]) - blocks[static_cast<size_t>(k - 2)]);
+  }
+  return torch::stack(blocks, 1);
+}
+
+DecoupledFilter::DecoupledFilter(std::int64_t num_classes, DecoupledConfig cfg) : classes_(num_classes), cfg_(cfg) {
+  if (cfg_.layers < 1) throw InputError("", "model.layers", "must be >= 1");
+  if (cfg_.blocks < 1 || cfg_.features < 1) throw InputError("", "model", "decoupled filter needs blocks and features");
+  for (int l = 0; l < cfg_.layers; ++l) {
+    std::int64_t din = l == 0 ? cfg_.features : cfg_.hidden;
+    std::int64_t dout = l + 1 == cfg_.layers ? classes_ : cfg_.hidden;
+    w_.push_back(layout_.add(din, dout));
+    b_.push_back(layout_.add(dout, 0));
+  }
+}
+
+torch::Tensor DecoupledFilter::init_theta(std::uint64_t seed, torch::Dtype dtype) const { return layout_.glorot(seed, dtype); }
+
+torch::Tensor DecoupledFilter::default_lambda(torch::Dtype dtype) const {
+  return torch::full({cfg_.blocks}, 1.0 / static_cast<double>(cfg_.blocks), torch::TensorOptions().dtype(dtype));
+}
+
+torch::Tensor DecoupledFilter::mix(const torch::Tensor& lambda, const torch::Tensor& x) const {
+  if (x.dim() != 3 || x.size(1) != cfg_.blocks || x.size(2) != cfg_.features)
+    throw InputError("", "model",
+                     fmt::format("decoupled filter expects n × {} × {} feature blocks, the data is {}", cfg_.blocks,
+                                 cfg_.features, fmt::format("{}", fmt::join(x.sizes(), "×"))));
+  return torch::einsum("nkf,k->nf", {x, lambda});
+}
+
+torch::Tensor DecoupledFilter::logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const {
+  torch::Tensor h = mix(lambda, in.x);
+  for (int l = 0; l < cfg_.layers; ++l) {
+    h = torch::addmm(layout_.view(theta, b_[static_cast<size_t>(l)]), h, layout_.view(theta, w_[static_cast<size_t>(l)]));
+    if (l + 1 < cfg_.layers) h = cfg_.smooth ? torch::tanh(h) : torch::relu(h);
+  }
+  return h;
+}
+
+torch::Tensor DecoupledFilter::embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const {
+  torch::Tensor h = mix(lambda, x);
+  for (int l = 0; l + 1 < cfg_.layers; ++l) {
+    h = torch::addmm(layout_.view(theta, b_[static_cast<size_t>(l)]), h, layout_.view(theta, w_[static_cast<size_t>(l)]));
+    h = cfg_.smooth ? torch::tanh(h) : torch::relu(h);
+  }
+  return h;
+}
+
+}  // namespace hcdc::models

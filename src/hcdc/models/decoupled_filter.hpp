@@ -1,0 +1,47 @@
+#pragma once
+// The decoupled graph filter family (SGC/SIGN style): propagation happens once, before training,
+// so every node — original or synthetic — carries the feature blocks [B_0 X, B_1 X, …, B_K X]
+// (n × (K+1) × F). A candidate mixes the blocks with its filter coefficients λ and feeds an MLP:
+//   logits = MLP( Σ_k λ_k X_k ),   MLP = (Linear → ReLU)^(layers−1) → Linear
+// This is the search family of the condensation work: a condensed node needs no adjacency for
+// the filter coefficients to stay visible (with an identity adjacency every B_k X would equal X),
+// and original graphs of any size are propagated once.
+#include "hcdc/models/graph_filter_gnn.hpp"
+#include "hcdc/models/graph_operators.hpp"
+#include "hcdc/models/model_family.hpp"
+
+namespace hcdc::models {
+
+// [B_0 X, …, B_K X] for the monomial (Â^k) or Chebyshev (T_k(L̃)) basis: n × (K+1) × F.
+torch::Tensor propagate_blocks(const GraphOperators& g, const torch::Tensor& x, FilterBasis basis, int order);
+
+struct DecoupledConfig {
+  std::int64_t blocks = 3;    // K + 1
+  std::int64_t features = 0;  // F
+  std::int64_t hidden = 64;
+  int layers = 2;             // MLP layers (1: linear, as SGC)
+  bool smooth = false;        // tanh instead of ReLU
+};
+
+class DecoupledFilter : public ModelFamily {
+ public:
+  DecoupledFilter(std::int64_t num_classes, DecoupledConfig cfg);
+  std::string name() const override { return "decoupled-filter"; }
+  std::int64_t num_theta() const override { return layout_.size(); }
+  std::int64_t num_lambda() const override { return cfg_.blocks; }
+  torch::Tensor init_theta(std::uint64_t seed, torch::Dtype dtype) const override;
+  torch::Tensor default_lambda(torch::Dtype dtype) const override;  // (1/(K+1), …)
+  torch::Tensor logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const override;
+  // The last hidden layer's activations (embeddings for coresets); layers ≥ 2.
+  torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const;
+  const DecoupledConfig& config() const { return cfg_; }
+
+ private:
+  torch::Tensor mix(const torch::Tensor& lambda, const torch::Tensor& x) const;
+  std::int64_t classes_;
+  DecoupledConfig cfg_;
+  ParameterLayout layout_;
+  std::vector<std::int64_t> w_, b_;
+};
+
+}  // namespace hcdc::models

@@ -1,0 +1,103 @@
+#include "hcdc/run/experiment_spec.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "hcdc/hypergrad/solvers.hpp"
+
+namespace hcdc::run {
+namespace {
+
+void parse_train_settings(config::StrictTable& t, const std::string& prefix, search::TrainSettings& s) {
+  s.epochs = static_cast<int>(t.get<std::int64_t>(prefix + "epochs", s.epochs));
+  s.lr = t.get<double>(prefix + "lr", s.lr);
+  s.weight_decay = t.get<double>(prefix + "weight_decay", s.weight_decay);
+  if (s.epochs < 1) t.fail(prefix + "epochs", "must be >= 1");
+  if (!(s.lr > 0)) t.fail(prefix + "lr", "must be > 0");
+  if (!(s.weight_decay >= 0)) t.fail(prefix + "weight_decay", "must be >= 0");
+}
+
+}  // namespace
+
+ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& file) {
+  ExperimentSpec e;
+  e.present = top.has("condense");
+  e.space = search::parse_search_space(top.table("search"));
+
+  auto ev = top.table("evaluate");
+  parse_train_settings(ev, "truth_", e.evaluate.truth);
+  parse_train_settings(ev, "proxy_", e.evaluate.proxy);
+  e.evaluate.truth_seeds = static_cast<int>(ev.get<std::int64_t>("truth_seeds", e.evaluate.truth_seeds));
+  if (e.evaluate.truth_seeds < 1) ev.fail("truth_seeds", "must be >= 1");
+  e.evaluate.noise_ceiling = ev.get<bool>("noise_ceiling", e.evaluate.noise_ceiling);
+  e.evaluate.proxy_score = ev.get<std::string>("proxy_score", e.evaluate.proxy_score);
+  if (e.evaluate.proxy_score != "loss" && e.evaluate.proxy_score != "accuracy")
+    ev.fail("proxy_score", "must be loss or accuracy");
+  e.evaluate.normalize_features = ev.get<bool>("normalize_features", e.evaluate.normalize_features);
+  ev.finish();
+
+  auto c = top.table("condense");
+  e.methods = c.get<std::vector<std::string>>("methods", condense::method_names());
+  for (std::size_t i = 0; i < e.methods.size(); ++i)
+    if (std::find(condense::method_names().begin(), condense::method_names().end(), e.methods[i]) ==
+        condense::method_names().end())
+      c.fail(fmt::format("methods[{}]", i),
+             fmt::format("unknown method '{}' (random, kcenter, herding, gcond-x, gcond, dm, hcdc)", e.methods[i]));
+  e.budgets = c.get<std::vector<double>>("budgets", {0.009, 0.018, 0.036});
+  for (std::size_t i = 0; i < e.budgets.size(); ++i)
+    if (!(e.budgets[i] > 0 && e.budgets[i] < 1)) c.fail(fmt::format("budgets[{}]", i), "must be a fraction in (0, 1)");
+  e.val_fraction = c.get<double>("val_fraction", e.val_fraction);
+  if (!(e.val_fraction > 0)) c.fail("val_fraction", "must be > 0");
+  std::vector<double> seeds = c.get<std::vector<double>>("seeds", {0, 1, 2});
+  e.seeds.clear();
+  for (double s : seeds) {
+    if (s < 0 || s != std::floor(s)) c.fail("seeds", "must be non-negative integers");
+    e.seeds.push_back(static_cast<std::int64_t>(s));
+  }
+  e.hcdc_train_method = c.get<std::string>("hcdc_train_method", e.hcdc_train_method);
+  if (e.hcdc_train_method == "hcdc" || std::find(condense::method_names().begin(), condense::method_names().end(),
+                                                 e.hcdc_train_method) == condense::method_names().end())
+    c.fail("hcdc_train_method", "must be a standard method (random, kcenter, herding, gcond-x, gcond, dm)");
+  c.finish();
+
+  auto m = top.table("matching");
+  auto& mo = e.matching;
+  mo.iterations = static_cast<int>(m.get<std::int64_t>("iterations", mo.iterations));
+  mo.inner = static_cast<int>(m.get<std::int64_t>("inner", mo.inner));
+  mo.feature_lr = m.get<double>("feature_lr", mo.feature_lr);
+  mo.adjacency_lr = m.get<double>("adjacency_lr", mo.adjacency_lr);
+  mo.adjacency_every = static_cast<int>(m.get<std::int64_t>("adjacency_every", mo.adjacency_every));
+  mo.adjacency_hidden = m.get<std::int64_t>("adjacency_hidden", mo.adjacency_hidden);
+  mo.model_lr = m.get<double>("model_lr", mo.model_lr);
+  mo.embed_hidden = m.get<std::int64_t>("embed_hidden", mo.embed_hidden);
+  if (mo.iterations < 1 || mo.inner < 1 || mo.adjacency_every < 1) m.fail("iterations", "iterations, inner and adjacency_every must be >= 1");
+  m.finish();
+
+  auto h = top.table("hcdc");
+  auto& ho = e.hcdc;
+  e.hcdc_trajectories = static_cast<int>(h.get<std::int64_t>("trajectories", e.hcdc_trajectories));
+  ho.outer_iterations = static_cast<int>(h.get<std::int64_t>("outer_iterations", ho.outer_iterations));
+  ho.trajectory_steps = static_cast<int>(h.get<std::int64_t>("trajectory_steps", ho.trajectory_steps));
+  ho.lambda_every = static_cast<int>(h.get<std::int64_t>("lambda_every", ho.lambda_every));
+  ho.lambda_lr = h.get<double>("lambda_lr", ho.lambda_lr);
+  ho.max_lambda_step = h.get<double>("max_lambda_step", ho.max_lambda_step);
+  ho.sval_lr = h.get<double>("sval_lr", ho.sval_lr);
+  ho.theta_lr = h.get<double>("theta_lr", ho.theta_lr);
+  ho.weight_decay = h.get<double>("weight_decay", ho.weight_decay);
+  ho.solver.kind = hypergrad::parse_solver_kind(h.get<std::string>("solver", "neumann"), file, "hcdc.solver");
+  ho.solver.neumann_terms = static_cast<int>(h.get<std::int64_t>("neumann_terms", 5));
+  ho.solver.neumann_alpha = h.get<double>("neumann_alpha", 0.5);
+  ho.solver.cg_max_iterations = static_cast<int>(h.get<std::int64_t>("cg_max_iterations", 20));
+  ho.solver.cg_tolerance = h.get<double>("cg_tolerance", 1e-4);
+  if (e.hcdc_trajectories < 1) h.fail("trajectories", "must be >= 1");
+  if (ho.outer_iterations < 1 || ho.trajectory_steps < 1 || ho.lambda_every < 1)
+    h.fail("outer_iterations", "outer_iterations, trajectory_steps and lambda_every must be >= 1");
+  if (!(ho.sval_lr > 0)) h.fail("sval_lr", "must be > 0");
+  hypergrad::check_solver_options(ho.solver, file, "hcdc.");
+  h.finish();
+  return e;
+}
+
+}  // namespace hcdc::run

@@ -1,0 +1,39 @@
+#pragma once
+// The sections of a condensation experiment (the Table-2 job): [search], [evaluate],
+// [condense], [matching], [hcdc].
+#include <string>
+#include <vector>
+
+#include "hcdc/condense/condensers.hpp"
+#include "hcdc/config/strict_table.hpp"
+#include "hcdc/search/candidate_training.hpp"
+#include "hcdc/search/search_space.hpp"
+
+namespace hcdc::run {
+
+struct EvaluateSpec {
+  search::TrainSettings truth{200, 0.01, 5e-4};  // ground truth: candidates on the original data
+  search::TrainSettings proxy{200, 0.01, 5e-4};  // proxy: candidates on S_train
+  int truth_seeds = 3;        // ground truth = mean over these seeds
+  bool noise_ceiling = true;  // also a second ground truth on disjoint seeds
+  std::string proxy_score = "loss";  // loss | accuracy: what ranks candidates on the proxy
+  bool normalize_features = true;    // row-normalise node features (as the Planetoid baselines)
+};
+
+struct ExperimentSpec {
+  bool present = false;
+  search::SearchSpaceSpec space;
+  EvaluateSpec evaluate;
+  std::vector<std::string> methods;
+  std::vector<double> budgets;        // c_train / n
+  double val_fraction = 0.25;         // c_val = round(val_fraction · c_train)
+  std::vector<std::int64_t> seeds{0, 1, 2};
+  std::string hcdc_train_method = "random";
+  int hcdc_trajectories = 20;         // how many candidates HCDC walks (sampled from the space)
+  condense::MatchingOptions matching;
+  condense::HcdcOptions hcdc;
+};
+
+ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& file);
+
+}  // namespace hcdc::run

@@ -1,0 +1,40 @@
+#include "hcdc/search/candidate_training.hpp"
+
+#include <chrono>
+
+#include "hcdc/hypergrad/inner_training.hpp"
+#include "hcdc/models/classification_problem.hpp"
+
+namespace hcdc::search {
+
+std::shared_ptr<models::DecoupledFilter> make_model(const Candidate& c, std::int64_t features, std::int64_t classes) {
+  models::DecoupledConfig cfg;
+  cfg.blocks = static_cast<std::int64_t>(c.lambda.size());
+  cfg.features = features;
+  cfg.hidden = c.hidden;
+  cfg.layers = c.layers;
+  return std::make_shared<models::DecoupledFilter>(classes, cfg);
+}
+
+CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, const LabelledBlocks& val,
+                               const LabelledBlocks* test, std::int64_t classes, std::uint64_t seed,
+                               const TrainSettings& t) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto model = make_model(c, train.x.size(2), classes);
+  const auto dt = train.x.scalar_type();
+  torch::Tensor lambda = torch::tensor(c.lambda, torch::kDouble).to(dt);
+  models::ClassificationProblem p(model, {{train.x, nullptr}, {}, train.y}, {{val.x, nullptr}, {}, val.y},
+                                  t.weight_decay);
+  torch::Tensor theta = hypergrad::train_theta(p, model->init_theta(seed, dt), lambda, {"adam", t.lr, 0, t.epochs});
+  CandidateScore s;
+  {
+    torch::NoGradGuard ng;
+    s.val_loss = p.val_loss(theta, lambda).item<double>();
+  }
+  s.val_acc = p.accuracy(theta, lambda, p.val());
+  if (test) s.test_acc = p.accuracy(theta, lambda, {{test->x, nullptr}, {}, test->y});
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return s;
+}
+
+}  // namespace hcdc::search

@@ -1,0 +1,36 @@
+#pragma once
+// Training one candidate on a labelled set of feature blocks and scoring it elsewhere: the unit
+// of work of both the ground truth (original train → original val/test) and the proxy
+// (S_train → S_val).
+#include <torch/torch.h>
+
+#include <memory>
+
+#include "hcdc/models/decoupled_filter.hpp"
+#include "hcdc/search/search_space.hpp"
+
+namespace hcdc::search {
+
+struct LabelledBlocks {
+  torch::Tensor x;  // n × (K+1) × F
+  torch::Tensor y;  // n, int64
+};
+
+struct TrainSettings {
+  int epochs = 200;
+  double lr = 0.01;
+  double weight_decay = 5e-4;
+};
+
+struct CandidateScore {
+  double val_acc = 0, val_loss = 0, test_acc = 0, seconds = 0;
+};
+
+std::shared_ptr<models::DecoupledFilter> make_model(const Candidate& c, std::int64_t features, std::int64_t classes);
+
+// Trains from the seeded initialisation for `epochs` full-batch Adam steps, then scores.
+CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, const LabelledBlocks& val,
+                               const LabelledBlocks* test, std::int64_t classes, std::uint64_t seed,
+                               const TrainSettings& t);
+
+}  // namespace hcdc::search
