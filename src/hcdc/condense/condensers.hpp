@@ -19,6 +19,9 @@ struct GraphTask {  // the original data, as blocks
   std::int64_t num_nodes = 0;
 };
 
+// Propagates a graph's features into blocks and splits them (features row-normalised if asked).
+GraphTask make_graph_task(const std::string& path, const std::string& basis, int order, bool normalize_features);
+
 struct CondenseSettings {
   std::string method;
   std::int64_t c_train = 0, c_val = 0;

@@ -31,24 +31,6 @@ namespace fs = std::filesystem;
 using search::Candidate;
 using search::LabelledBlocks;
 
-condense::GraphTask load_task(const std::string& path, const ExperimentSpec& e) {
-  data::Graph g = data::read_graph(path);
-  if (g.sparse_features()) throw InputError(path, "features_csr", "the experiment needs dense features");
-  auto ops = models::GraphOperators::from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat);
-  auto x = torch::tensor(g.features).view({g.num_nodes, g.num_features});
-  if (e.evaluate.normalize_features) x = x / x.abs().sum(1, true).clamp_min(1e-12);
-  auto basis = models::parse_filter_basis(e.space.basis, path, "search.basis");
-  auto blocks = models::propagate_blocks(ops, x, basis, e.space.order);
-  auto y = torch::tensor(g.labels, torch::kLong);
-  auto sel = [&](const std::vector<std::int64_t>& idx) {
-    auto i = torch::tensor(idx, torch::kLong);
-    return LabelledBlocks{blocks.index_select(0, i).contiguous(), y.index_select(0, i)};
-  };
-  condense::GraphTask t{sel(g.splits.train), sel(g.splits.val), sel(g.splits.test), g.num_classes, g.num_nodes};
-  if (t.val.y.numel() == 0) throw InputError(path, "splits/val", "the dataset has no validation split");
-  return t;
-}
-
 struct Truth {
   std::vector<double> val_acc, val_loss, test_acc;  // mean over seeds, per candidate
   std::vector<double> noise_val_acc;                // a second ground truth on disjoint seeds
@@ -173,7 +155,8 @@ double stdev(const std::vector<double>& v) {
 int run_experiment(const JobSpec& job, const std::string& dataset) {
   const ExperimentSpec& e = job.experiment;
   configure_threads(job.threads);
-  condense::GraphTask task = load_task(dataset, e);
+  condense::GraphTask task =
+      condense::make_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
   auto cands = search::make_candidates(e.space, job.file);
   spdlog::info("experiment '{}': {} candidates, methods {}, budgets {}, seeds {}", job.name, cands.size(),
                fmt::join(e.methods, ","), fmt::join(e.budgets, ","), fmt::join(e.seeds, ","));
