@@ -11,10 +11,12 @@
 #include "hcdc/core/threads.hpp"
 #include "hcdc/core/version.hpp"
 #include "hcdc/data/csbm.hpp"
+#include "hcdc/dist/communicator.hpp"
 #include "hcdc/data/fashion_mnist.hpp"
 #include "hcdc/data/gaussian_images.hpp"
 #include "hcdc/io/inspect.hpp"
 #include "hcdc/io/schema.hpp"
+#include "hcdc/run/condense_command.hpp"
 #include "hcdc/run/hpo_command.hpp"
 #include "hcdc/run/job.hpp"
 
@@ -127,6 +129,23 @@ int main(int argc, char** argv) {
   hg->add_option("JOB", hg_job, "Job file ([dataset], [model], [train], [solver], [hypergrad])")->required();
   hg->callback([&] { job_rc = run::run_hypergrad(run::parse_job_file(hg_job)); });
 
+  // condense
+  std::string cond_job;
+  run::CondenseRequest creq;
+  double cond_budget = 0;
+  std::int64_t cond_seed = -1;
+  auto* cond = app.add_subcommand("condense", "Condense a dataset with one method (HCDC runs under mpirun/srun too)");
+  cond->add_option("JOB", cond_job, "Job file ([dataset], [search], [condense], [hcdc], [dist])")->required();
+  cond->add_option("--method", creq.method, "random, kcenter, herding, gcond-x, gcond, dm or hcdc")->capture_default_str();
+  cond->add_option("--budget", cond_budget, "c_train / n (default: the job's first budget)");
+  cond->add_option("--seed", cond_seed, "Condensation seed (default: the job's first seed)");
+  cond->add_flag("--resume", creq.resume, "Continue from the newest valid checkpoint in [dist].checkpoint_dir");
+  cond->callback([&] {
+    if (cond_budget > 0) creq.budget = cond_budget;
+    if (cond_seed >= 0) creq.seed = cond_seed;
+    job_rc = run::run_condense(run::parse_job_file(cond_job), creq);
+  });
+
   // Thread count and logging must be in force before any subcommand callback runs.
   app.parse_complete_callback([&] {
     init_logging(log_level);
@@ -144,10 +163,13 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitBadInput;
   } catch (const InputError& e) {
-    fmt::print(stderr, "hcdc: error: {}\n", e.what());
+    // Every rank reads the same inputs and finds the same error: rank 0 reports it.
+    if (dist::world_rank() == 0) fmt::print(stderr, "hcdc: error: {}\n", e.what());
+    dist::abort_if_distributed(kExitBadInput);
     return kExitBadInput;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "hcdc: internal error: {}\n", e.what());
+    fmt::print(stderr, "hcdc: internal error (rank {}): {}\n", dist::world_rank(), e.what());
+    dist::abort_if_distributed(kExitInternal);
     return kExitInternal;
   }
   if (show_version) {

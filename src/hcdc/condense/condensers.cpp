@@ -83,6 +83,27 @@ GraphTask make_graph_task(const std::string& path, const std::string& basis_name
   return {sel(g.splits.train), sel(g.splits.val), sel(g.splits.test), g.num_classes, g.num_nodes};
 }
 
+HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
+  HcdcStart h;
+  auto [strain, adj] = standard(task, s.hcdc_train_method, s.c_train, s.seed, s);
+  h.adjacency = adj;
+  // S_val: labels in proportion to the original validation classes; features random at the scale
+  // of the data (per-entry mean and spread of the training blocks), from a seeded generator.
+  auto per_class = allocate_per_class(to_vec(task.val.y), task.num_classes, s.c_val, false, s.file,
+                                      "condense.val_fraction");
+  std::vector<std::int64_t> y;
+  for (std::size_t c = 0; c < per_class.size(); ++c)
+    y.insert(y.end(), static_cast<std::size_t>(per_class[c]), static_cast<std::int64_t>(c));
+  torch::Tensor mu = task.train.x.mean(0), sd = task.train.x.std(0);
+  std::mt19937_64 rng(s.seed + 202);
+  std::normal_distribution<double> g(0.0, 1.0);
+  std::vector<double> noise(static_cast<std::size_t>(s.c_val * mu.numel()));
+  for (auto& v : noise) v = g(rng);
+  h.s_val_init = mu + sd * torch::tensor(noise, torch::kDouble).to(mu.scalar_type()).view({s.c_val, mu.size(0), mu.size(1)});
+  h.data = {task.train, task.val, strain, torch::tensor(y, torch::kLong), task.num_classes};
+  return h;
+}
+
 const std::vector<std::string>& method_names() {
   static const std::vector<std::string> names{"random", "kcenter", "herding", "gcond-x", "gcond", "dm", "hcdc"};
   return names;
@@ -110,27 +131,14 @@ CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const R
     out.s_val = pick(set, vr);
     out.s_train = pick(set, tr);
   } else {
-    auto [strain, adj] = standard(task, s.hcdc_train_method, s.c_train, s.seed, s);
-    out.s_train = strain;
-    out.adjacency = adj;
-    // S_val: labels in proportion to the original validation classes; features random.
-    auto per_class = allocate_per_class(to_vec(task.val.y), task.num_classes, s.c_val, false, s.file,
-                                        "condense.val_fraction");
-    std::vector<std::int64_t> y;
-    for (std::size_t c = 0; c < per_class.size(); ++c) y.insert(y.end(), static_cast<std::size_t>(per_class[c]), static_cast<std::int64_t>(c));
-    torch::Tensor sy = torch::tensor(y, torch::kLong);
-    // Random initialisation at the scale of the data: per-entry mean and spread of the training blocks.
-    torch::Tensor mu = task.train.x.mean(0), sd = task.train.x.std(0);
-    std::mt19937_64 rng(s.seed + 202);
-    std::normal_distribution<double> g(0.0, 1.0);
-    std::vector<double> noise(static_cast<std::size_t>(s.c_val * mu.numel()));
-    for (auto& v : noise) v = g(rng);
-    torch::Tensor init = mu + sd * torch::tensor(noise, torch::kDouble).to(mu.scalar_type()).view({s.c_val, mu.size(0), mu.size(1)});
+    HcdcStart start = prepare_hcdc(task, s);
+    out.s_train = start.data.s_train;
+    out.adjacency = start.adjacency;
+    torch::Tensor sy = start.data.s_val_y;
     std::vector<std::int64_t> owned(s.hcdc_trajectories.size());
     std::iota(owned.begin(), owned.end(), 0);
-    Reducer r = reduce ? reduce : Reducer([](torch::Tensor&) {});
-    HcdcLearner learner({task.train, task.val, out.s_train, sy, task.num_classes}, s.hcdc_trajectories, owned, init,
-                        s.hcdc, s.seed, r);
+    Reducer r = reduce ? reduce : local_reducer();
+    HcdcLearner learner(start.data, s.hcdc_trajectories, owned, start.s_val_init, s.hcdc, s.seed, r);
     Progress progress("hcdc", learner.total_steps());
     while (learner.step()) progress.step();
     progress.step();

@@ -40,6 +40,14 @@ struct CondensedPair {
   double seconds = 0;
 };
 
+// HCDC's starting point: S_train from the chosen standard method and a random S_val (seeded).
+struct HcdcStart {
+  HcdcData data;
+  torch::Tensor s_val_init;
+  torch::Tensor adjacency;
+};
+HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s);
+
 const std::vector<std::string>& method_names();
 CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const Reducer& reduce = {});
 

@@ -1,11 +1,20 @@
 #include "hcdc/condense/hcdc.hpp"
 
 #include <cmath>
+#include <sstream>
 
 #include "hcdc/hypergrad/hypergradient.hpp"
 #include "hcdc/models/classification_problem.hpp"
 
 namespace hcdc::condense {
+
+Reducer local_reducer() {
+  return [](std::int64_t, const Contributions& mine) {
+    torch::Tensor total;
+    for (const auto& [i, row] : mine) total = total.defined() ? total + row : row.clone();
+    return total;
+  };
+}
 
 torch::Tensor cosine_distance_grad(const torch::Tensor& a, const torch::Tensor& b) {
   double na = a.norm().item<double>(), nb = b.norm().item<double>();
@@ -42,7 +51,9 @@ void HcdcLearner::restart_trajectories() {
   }
 }
 
-double HcdcLearner::contribute(Trajectory& tr, torch::Tensor& grad) {
+torch::Tensor HcdcLearner::contribute(Trajectory& tr) {
+  const auto n = s_val_.numel();
+  torch::Tensor row = torch::zeros({n + 2}, s_val_.options().requires_grad(false));
   models::ClassificationProblem ps(tr.model, {{d_.s_train.x, nullptr}, {}, d_.s_train.y},
                                    {{s_val_, nullptr}, {}, d_.s_val_y}, o_.weight_decay);
   models::ClassificationProblem pt(tr.model, {{d_.t_train.x, nullptr}, {}, d_.t_train.y},
@@ -54,17 +65,68 @@ double HcdcLearner::contribute(Trajectory& tr, torch::Tensor& grad) {
     auto gt = hypergrad::hypergradient(pt, theta, tr.lambda, o_.solver).total;
     auto w = cosine_distance_grad(gt, gs);
     auto adj = hypergrad::adjoint_data_gradient(ps, so_s, w, s_val_, o_.solver);
-    grad.add_(adj.data_grad.detach());
     torch::Tensor delta = o_.lambda_lr * gs;
-    double n = delta.norm().item<double>();
-    if (o_.max_lambda_step > 0 && n > o_.max_lambda_step) delta = delta * (o_.max_lambda_step / n);
+    double nd = delta.norm().item<double>();
+    if (o_.max_lambda_step > 0 && nd > o_.max_lambda_step) delta = delta * (o_.max_lambda_step / nd);
     tr.lambda = tr.lambda - delta;
     double na = gt.norm().item<double>(), nb = gs.norm().item<double>();
-    return (na > 0 && nb > 0) ? 1.0 - gt.dot(gs).item<double>() / (na * nb) : 1.0;
+    row.narrow(0, 0, n).copy_(adj.data_grad.detach().reshape({n}));
+    row[n] = (na > 0 && nb > 0) ? 1.0 - gt.dot(gs).item<double>() / (na * nb) : 1.0;
+    row[n + 1] = 1.0;
   } catch (const hypergrad::SolverDiverged&) {
     ++skipped_;
-    return std::nan("");
   }
+  return row;
+}
+
+std::string HcdcLearner::serialize_trajectory(std::size_t k) const {
+  const Trajectory& tr = trajs_.at(k);
+  std::ostringstream os;
+  torch::save(std::vector<torch::Tensor>{tr.theta.detach(), tr.lambda}, os);
+  std::ostringstream oo;
+  torch::save(*tr.opt, oo);
+  std::string a = os.str(), b = oo.str();
+  return std::to_string(tr.index) + " " + std::to_string(a.size()) + "\n" + a + b;
+}
+
+void HcdcLearner::restore_trajectory(std::size_t k, const std::string& blob) {
+  Trajectory& tr = trajs_.at(k);
+  auto nl = blob.find('\n');
+  std::istringstream hs(blob.substr(0, nl));
+  std::int64_t index = 0;
+  std::size_t len = 0;
+  hs >> index >> len;
+  if (index != tr.index) throw std::logic_error("checkpoint trajectory order mismatch");
+  std::istringstream is(blob.substr(nl + 1, len)), io(blob.substr(nl + 1 + len));
+  std::vector<torch::Tensor> v;
+  torch::load(v, is);
+  {
+    torch::NoGradGuard ng;
+    tr.theta.copy_(v.at(0));
+  }
+  tr.lambda = v.at(1).clone();
+  torch::load(*tr.opt, io);
+}
+
+std::string HcdcLearner::serialize_sval_optimizer() const {
+  std::ostringstream os;
+  torch::save(*s_opt_, os);
+  return os.str();
+}
+
+void HcdcLearner::restore(const torch::Tensor& s_val, const std::string& sval_optimizer, int outer, int t,
+                          std::vector<double> history, int skipped) {
+  outer_ = outer;
+  t_ = t;
+  history_ = std::move(history);
+  skipped_ = skipped;
+  restart_trajectories();  // the owned set for this outer iteration; their state is restored next
+  {
+    torch::NoGradGuard ng;
+    s_val_.copy_(s_val.to(s_val_.scalar_type()).view_as(s_val_));
+  }
+  std::istringstream is(sval_optimizer);
+  torch::load(*s_opt_, is);
 }
 
 bool HcdcLearner::step() {
@@ -78,23 +140,15 @@ bool HcdcLearner::step() {
     tr.opt->step();
   }
   if (lambda_step) {
-    torch::Tensor grad = torch::zeros_like(s_val_);
-    // [sum of 1 − cos, number of terms] travels with the gradient in one reduction.
-    torch::Tensor stats = torch::zeros({2}, torch::kDouble);
-    for (auto& tr : trajs_) {
-      double l = contribute(tr, grad);
-      if (!std::isnan(l)) {
-        stats[0] += l;
-        stats[1] += 1;
-      }
-    }
-    reduce_(grad);
-    reduce_(stats);
+    Contributions mine;
+    for (auto& tr : trajs_) mine.emplace_back(tr.index, contribute(tr));
+    torch::Tensor total = reduce_(static_cast<std::int64_t>(cands_.size()), mine);
+    const auto n = s_val_.numel();
     s_opt_->zero_grad();
-    s_val_.mutable_grad() = grad;
+    s_val_.mutable_grad() = total.narrow(0, 0, n).reshape(s_val_.sizes()).clone();
     s_opt_->step();
-    double count = stats[1].item<double>();
-    history_.push_back(count > 0 ? stats[0].item<double>() / count : std::nan(""));
+    double count = total[n + 1].item<double>();
+    history_.push_back(count > 0 ? total[n].item<double>() / count : std::nan(""));
   }
   if (++t_ >= o_.trajectory_steps) {
     t_ = 0;

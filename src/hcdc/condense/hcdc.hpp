@@ -35,8 +35,11 @@ struct HcdcData {
   std::int64_t num_classes = 0;
 };
 
-// Sums a tensor across ranks in place (identity in a single process).
-using Reducer = std::function<void(torch::Tensor&)>;
+// Combines per-trajectory contribution rows (index, flat tensor) of this rank into the total over
+// all trajectories of all ranks (dist::make_reducer; the default sums locally).
+using Contributions = std::vector<std::pair<std::int64_t, torch::Tensor>>;
+using Reducer = std::function<torch::Tensor(std::int64_t num_trajectories, const Contributions& mine)>;
+Reducer local_reducer();
 
 class HcdcLearner {
  public:
@@ -56,6 +59,17 @@ class HcdcLearner {
   const std::vector<double>& alignment_history() const { return history_; }
   int skipped_solves() const { return skipped_; }
 
+  // Restartable state: S_val, its optimiser, counters, history and every owned trajectory's
+  // θ, λ and optimiser, serialised per trajectory (so a resume may re-slice across ranks).
+  std::string serialize_trajectory(std::size_t owned_position) const;
+  void restore_trajectory(std::size_t owned_position, const std::string& blob);
+  std::string serialize_sval_optimizer() const;
+  void restore(const torch::Tensor& s_val, const std::string& sval_optimizer, int outer, int t,
+               std::vector<double> history, int skipped);
+  int outer() const { return outer_; }
+  int t() const { return t_; }
+  const std::vector<std::int64_t>& owned() const { return owned_; }
+
   // Alignment loss Σ (1 − cos) of the current S_val at given (θ, λ) pairs (for tests/diagnostics).
   double alignment_loss(const search::Candidate& c, const torch::Tensor& theta, const torch::Tensor& lambda) const;
 
@@ -67,8 +81,9 @@ class HcdcLearner {
     std::unique_ptr<torch::optim::Adam> opt;
   };
   void restart_trajectories();
-  // Adds ∂(1 − cos)/∂S_val of one trajectory into grad; returns its 1 − cos (NaN if a solve failed).
-  double contribute(Trajectory& tr, torch::Tensor& grad);
+  // The contribution row of one trajectory: [∂(1 − cos)/∂S_val (flattened), 1 − cos, 1], or
+  // zeros when a solve failed.
+  torch::Tensor contribute(Trajectory& tr);
 
   HcdcData d_;
   std::vector<search::Candidate> cands_;

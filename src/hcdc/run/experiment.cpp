@@ -172,12 +172,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
                best_test, ceiling);
 
   // HCDC walks a seeded subset of the candidates (their trajectories form the extended space).
-  std::vector<Candidate> trajectories = cands;
-  {
-    std::mt19937_64 rng(job.seed + 31);
-    std::shuffle(trajectories.begin(), trajectories.end(), rng);
-    trajectories.resize(std::min<std::size_t>(trajectories.size(), static_cast<std::size_t>(e.hcdc_trajectories)));
-  }
+  std::vector<Candidate> trajectories = trajectory_subset(e, cands, job.seed);
 
   fs::create_directories(job.output_dir + "/condensed");
   io::Results results;
@@ -194,8 +189,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
   const std::int64_t runs = static_cast<std::int64_t>(e.budgets.size() * e.seeds.size() * e.methods.size());
   Progress progress("condense+evaluate", runs, 0.0);
   for (double b : e.budgets) {
-    const auto c_train = std::max<std::int64_t>(1, std::llround(b * static_cast<double>(task.num_nodes)));
-    const auto c_val = std::max<std::int64_t>(1, std::llround(e.val_fraction * static_cast<double>(c_train)));
+    const auto [c_train, c_val] = budget_sizes(e, b, task.num_nodes);
     for (auto seed : e.seeds) {
       for (const auto& method : e.methods) {
         condense::CondenseSettings cs;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "hcdc/hypergrad/solvers.hpp"
 
@@ -20,6 +21,20 @@ void parse_train_settings(config::StrictTable& t, const std::string& prefix, sea
 }
 
 }  // namespace
+
+std::pair<std::int64_t, std::int64_t> budget_sizes(const ExperimentSpec& e, double budget, std::int64_t num_nodes) {
+  const auto c_train = std::max<std::int64_t>(1, std::llround(budget * static_cast<double>(num_nodes)));
+  const auto c_val = std::max<std::int64_t>(1, std::llround(e.val_fraction * static_cast<double>(c_train)));
+  return {c_train, c_val};
+}
+
+std::vector<search::Candidate> trajectory_subset(const ExperimentSpec& e, std::vector<search::Candidate> cands,
+                                                 std::uint64_t job_seed) {
+  std::mt19937_64 rng(job_seed + 31);
+  std::shuffle(cands.begin(), cands.end(), rng);
+  cands.resize(std::min<std::size_t>(cands.size(), static_cast<std::size_t>(e.hcdc_trajectories)));
+  return cands;
+}
 
 ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& file) {
   ExperimentSpec e;
@@ -97,6 +112,17 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
   if (!(ho.sval_lr > 0)) h.fail("sval_lr", "must be > 0");
   hypergrad::check_solver_options(ho.solver, file, "hcdc.");
   h.finish();
+
+  auto d = top.table("dist");
+  e.dist.deterministic = d.get<bool>("deterministic", e.dist.deterministic);
+  e.dist.checksum_every = static_cast<int>(d.get<std::int64_t>("checksum_every", e.dist.checksum_every));
+  e.dist.checkpoint_every = static_cast<int>(d.get<std::int64_t>("checkpoint_every", e.dist.checkpoint_every));
+  e.dist.checkpoint_dir = d.get<std::string>("checkpoint_dir", e.dist.checkpoint_dir);
+  e.dist.keep = static_cast<int>(d.get<std::int64_t>("keep", e.dist.keep));
+  if (e.dist.checksum_every < 1) d.fail("checksum_every", "must be >= 1");
+  if (e.dist.checkpoint_every < 0) d.fail("checkpoint_every", "must be >= 0");
+  if (e.dist.keep < 1) d.fail("keep", "must be >= 1");
+  d.finish();
   return e;
 }
 

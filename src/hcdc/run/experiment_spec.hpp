@@ -20,6 +20,14 @@ struct EvaluateSpec {
   bool normalize_features = true;    // row-normalise node features (as the Planetoid baselines)
 };
 
+struct DistSpec {
+  bool deterministic = false;   // bit-identical S_val for any number of ranks
+  int checksum_every = 10;      // cross-rank S_val checksum period (steps)
+  int checkpoint_every = 50;    // steps; 0: only at exit
+  std::string checkpoint_dir;   // default <output_dir>/checkpoints
+  int keep = 2;
+};
+
 struct ExperimentSpec {
   bool present = false;
   search::SearchSpaceSpec space;
@@ -32,8 +40,16 @@ struct ExperimentSpec {
   int hcdc_trajectories = 20;         // how many candidates HCDC walks (sampled from the space)
   condense::MatchingOptions matching;
   condense::HcdcOptions hcdc;
+  DistSpec dist;
 };
 
 ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& file);
+
+// (c_train, c_val) for a budget fraction of n nodes.
+std::pair<std::int64_t, std::int64_t> budget_sizes(const ExperimentSpec& e, double budget, std::int64_t num_nodes);
+// The candidates HCDC walks: a seeded subset of the search space (their trajectories form the
+// extended search space).
+std::vector<search::Candidate> trajectory_subset(const ExperimentSpec& e, std::vector<search::Candidate> cands,
+                                                 std::uint64_t job_seed);
 
 }  // namespace hcdc::run

@@ -1,0 +1,48 @@
+#pragma once
+// The collective operations distributed condensation needs, behind one interface: MPI on CPU
+// tensors (always built when HCDC_WITH_MPI) and a single-process stand-in. An NCCL backend for
+// CUDA tensors plugs in here (bootstrapped by broadcasting its unique id over MPI).
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hcdc::dist {
+
+class Communicator {
+ public:
+  virtual ~Communicator() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  virtual std::string backend() const = 0;
+  // In-place sum over ranks of a contiguous CPU float/double tensor.
+  virtual void allreduce_sum(torch::Tensor& t) = 0;
+  virtual std::int64_t allreduce_max(std::int64_t v) = 0;
+  // Every rank's string, in rank order.
+  virtual std::vector<std::string> allgather_bytes(const std::string& mine) = 0;
+  virtual void barrier() = 0;
+  std::int64_t bytes_communicated() const { return bytes_; }
+
+ protected:
+  std::int64_t bytes_ = 0;
+};
+
+std::unique_ptr<Communicator> make_local_communicator();
+// Initialises MPI on first use (finalised at exit). Throws when hcdc was built without MPI.
+std::unique_ptr<Communicator> make_mpi_communicator();
+// MPI when started under mpirun/srun (OMPI_COMM_WORLD_SIZE, PMI_SIZE or SLURM_NTASKS > 1), else local.
+std::unique_ptr<Communicator> make_communicator_from_environment();
+
+// In a multi-rank MPI run, aborts every rank (a rank that fails must not leave the others
+// waiting in a collective); otherwise does nothing.
+void abort_if_distributed(int exit_code);
+// This process's rank in an initialised MPI world, else 0.
+int world_rank();
+
+// The indices [begin, end) of p items that `rank` of `size` owns: contiguous, balanced (sizes
+// differ by at most one), a pure function of (p, rank, size).
+std::pair<std::int64_t, std::int64_t> owned_range(std::int64_t p, int rank, int size);
+
+}  // namespace hcdc::dist

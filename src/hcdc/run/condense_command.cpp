@@ -1,0 +1,230 @@
+#include "hcdc/run/condense_command.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+
+#include "hcdc/condense/condensers.hpp"
+#include "hcdc/core/digest.hpp"
+#include "hcdc/core/error.hpp"
+#include "hcdc/core/log.hpp"
+#include "hcdc/core/threads.hpp"
+#include "hcdc/data/condensed_set.hpp"
+#include "hcdc/dist/communicator.hpp"
+#include "hcdc/dist/trajectory_reducer.hpp"
+#include "hcdc/io/checkpoint_store.hpp"
+
+namespace hcdc::run {
+namespace {
+
+namespace fs = std::filesystem;
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+std::vector<float> floats(const torch::Tensor& t) {
+  auto c = t.contiguous().to(torch::kFloat);
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+std::vector<std::int64_t> longs(const torch::Tensor& t) {
+  auto c = t.contiguous();
+  return {c.data_ptr<std::int64_t>(), c.data_ptr<std::int64_t>() + c.numel()};
+}
+
+void write_output(const std::string& path, const condense::CondensedPair& pair, const JobSpec& job,
+                  const std::string& dataset, const std::string& method, std::int64_t c_train, std::int64_t seed,
+                  std::int64_t classes) {
+  data::CondensedSet out;
+  out.sample_shape = {pair.s_train.x.size(1), pair.s_train.x.size(2)};
+  out.x_train = floats(pair.s_train.x);
+  out.y_train = longs(pair.s_train.y);
+  out.x_val = floats(pair.s_val.x);
+  out.y_val = longs(pair.s_val.y);
+  out.num_classes = classes;
+  out.method = method;
+  out.budget = c_train;
+  out.seed = seed;
+  out.config = job.text;
+  out.source_file = dataset;
+  out.source_digest = file_digest(dataset);
+  data::write_condensed_set(path, out);
+}
+
+// Collective: every rank contributes its trajectories; rank 0 writes the file.
+void save_checkpoint(dist::Communicator& comm, io::CheckpointStore& store, const condense::HcdcLearner& l,
+                     const JobSpec& job, const std::string& digest) {
+  std::string mine;
+  for (std::size_t k = 0; k < l.owned().size(); ++k) {
+    std::string blob = l.serialize_trajectory(k);
+    std::uint64_t n = blob.size();
+    mine.append(reinterpret_cast<const char*>(&n), sizeof n);
+    mine += blob;
+  }
+  auto all = comm.allgather_bytes(mine);
+  if (comm.rank() == 0) {
+    io::Checkpoint c;
+    c.step = l.steps_done();
+    c.seed = static_cast<std::int64_t>(job.seed);
+    c.num_ranks = comm.size();
+    c.config = job.text;
+    c.config_digest = digest;
+    auto s = l.s_val().detach().to(torch::kDouble).contiguous();
+    c.state["s_val"] = {std::vector<std::int64_t>(s.sizes().begin(), s.sizes().end()),
+                        std::vector<double>(s.data_ptr<double>(), s.data_ptr<double>() + s.numel()), {}, {}};
+    std::string opt = l.serialize_sval_optimizer();
+    c.state["s_val_optimizer"] = {{static_cast<std::int64_t>(opt.size())}, {}, {}, {opt.begin(), opt.end()}};
+    c.state["counters"] = {{3}, {}, {l.outer(), l.t(), l.skipped_solves()}, {}};
+    auto h = l.alignment_history();
+    if (!h.empty()) c.state["alignment_history"] = {{static_cast<std::int64_t>(h.size())}, h, {}, {}};
+    for (const auto& part : all) {
+      std::size_t pos = 0;
+      while (pos < part.size()) {
+        std::uint64_t n = 0;
+        std::memcpy(&n, part.data() + pos, sizeof n);
+        pos += sizeof n;
+        std::string blob = part.substr(pos, n);
+        pos += n;
+        std::int64_t index = std::stoll(blob.substr(0, blob.find(' ')));
+        c.state[fmt::format("trajectory/{:06d}", index)] = {{static_cast<std::int64_t>(n)}, {}, {}, {blob.begin(), blob.end()}};
+      }
+    }
+    std::string path = store.save(c);
+    spdlog::info("checkpoint: step {} -> {}", c.step, path);
+  }
+  comm.barrier();
+}
+
+void restore_checkpoint(const io::Checkpoint& c, condense::HcdcLearner& l) {
+  auto bytes = [&](const std::string& key) {
+    const auto& a = c.state.at(key);
+    return std::string(a.u8.begin(), a.u8.end());
+  };
+  const auto& counters = c.state.at("counters").i64;
+  const auto& sv = c.state.at("s_val");
+  std::vector<double> history;
+  if (c.state.count("alignment_history")) history = c.state.at("alignment_history").f64;
+  l.restore(torch::tensor(sv.f64, torch::kDouble).view(sv.dims), bytes("s_val_optimizer"), static_cast<int>(counters[0]),
+            static_cast<int>(counters[1]), history, static_cast<int>(counters[2]));
+  for (std::size_t k = 0; k < l.owned().size(); ++k)
+    l.restore_trajectory(k, bytes(fmt::format("trajectory/{:06d}", l.owned()[k])));
+}
+
+}  // namespace
+
+int run_condense(const JobSpec& job, const CondenseRequest& req) {
+  auto comm = dist::make_communicator_from_environment();
+  const ExperimentSpec& e = job.experiment;
+  configure_threads(job.threads);
+  // Rank 0 materialises a generated dataset; the others wait and read it.
+  std::string dataset = job.dataset.kind == "file" ? job.dataset.path : job.output_dir + "/dataset.h5";
+  if (comm->rank() == 0) dataset = prepare_dataset(job);
+  comm->barrier();
+
+  condense::GraphTask task =
+      condense::make_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
+  auto cands = search::make_candidates(e.space, job.file);
+  double budget = req.budget.value_or(e.budgets.at(0));
+  std::int64_t seed = req.seed.value_or(e.seeds.at(0));
+  auto [c_train, c_val] = budget_sizes(e, budget, task.num_nodes);
+  condense::CondenseSettings cs;
+  cs.method = req.method;
+  cs.c_train = c_train;
+  cs.c_val = c_val;
+  cs.seed = static_cast<std::uint64_t>(seed);
+  cs.hcdc_train_method = e.hcdc_train_method;
+  cs.matching = e.matching;
+  cs.hcdc = e.hcdc;
+  cs.hcdc_trajectories = trajectory_subset(e, cands, job.seed);
+  cs.file = job.file;
+  const std::string out_path = fmt::format("{}/condensed-{}.h5", job.output_dir, req.method);
+  fs::create_directories(job.output_dir);
+
+  if (req.method != "hcdc") {
+    if (comm->rank() == 0) {
+      auto pair = condense::condense(task, cs);
+      write_output(out_path, pair, job, dataset, req.method, c_train, seed, task.num_classes);
+      fmt::print("condense: {} |S_train| {} |S_val| {} in {:.1f}s; wrote {}\n", req.method, pair.s_train.y.numel(),
+                 pair.s_val.y.numel(), pair.seconds, out_path);
+    }
+    comm->barrier();
+    return kExitOk;
+  }
+
+  const auto p = static_cast<std::int64_t>(cs.hcdc_trajectories.size());
+  if (p < comm->size())
+    throw InputError(job.file, "hcdc.trajectories",
+                     fmt::format("{} ranks but only {} trajectories: every rank needs at least one", comm->size(), p));
+  auto start = condense::prepare_hcdc(task, cs);
+  auto [b, en] = dist::owned_range(p, comm->rank(), comm->size());
+  std::vector<std::int64_t> owned;
+  for (auto i = b; i < en; ++i) owned.push_back(i);
+  condense::HcdcLearner learner(start.data, cs.hcdc_trajectories, owned, start.s_val_init, e.hcdc, cs.seed,
+                                dist::make_reducer(*comm, e.dist.deterministic));
+  const std::string digest = string_digest(fmt::format("{}|{}|{}|{}", job.text, req.method, budget, seed));
+  io::CheckpointStore store(e.dist.checkpoint_dir.empty() ? job.output_dir + "/checkpoints" : e.dist.checkpoint_dir,
+                            e.dist.keep);
+  if (req.resume) {
+    std::string from;
+    auto ck = store.newest_valid(digest, &from);
+    if (!ck) throw InputError(store.dir(), "--resume", "no valid checkpoint to resume from");
+    restore_checkpoint(*ck, learner);
+    if (comm->rank() == 0)
+      spdlog::info("resumed from {} (step {}, written by {} ranks, now {})", from, ck->step, ck->num_ranks, comm->size());
+  } else if (fs::is_directory(store.dir()) && !fs::is_empty(store.dir())) {
+    throw InputError(store.dir(), "--resume",
+                     "checkpoints of an earlier run exist: pass --resume to continue it, or remove the folder");
+  }
+  std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGUSR1, on_stop_signal);
+
+  if (comm->rank() == 0)
+    spdlog::info("hcdc: {} trajectories on {} ranks ({} backend{}), {} steps; |S_train| {} |S_val| {}", p, comm->size(),
+                 comm->backend(), e.dist.deterministic ? ", deterministic" : "", learner.total_steps(), c_train, c_val);
+  Progress progress("hcdc", learner.total_steps() - learner.steps_done());
+  auto t0 = std::chrono::steady_clock::now();
+  const auto bytes0 = comm->bytes_communicated();
+  std::int64_t steps = 0;
+  while (!learner.finished()) {
+    // Every rank learns of a signal caught by any rank at this step boundary.
+    if (comm->allreduce_max(g_stop_signal) != 0) {
+      save_checkpoint(*comm, store, learner, job, digest);
+      if (comm->rank() == 0) spdlog::warn("stopped by a signal at step {}; resume with --resume", learner.steps_done());
+      return kExitPreempted;
+    }
+    learner.step();
+    ++steps;
+    if (comm->rank() == 0) progress.step();
+    if (learner.steps_done() % e.dist.checksum_every == 0) {
+      auto sv = learner.s_val().detach().contiguous();
+      Crc32 crc;
+      crc.update(sv.data_ptr(), static_cast<std::size_t>(sv.numel() * sv.element_size()));
+      auto all = comm->allgather_bytes(crc.hex());
+      for (const auto& other : all)
+        if (other != all[0])
+          throw std::runtime_error(fmt::format("S_val differs across ranks at step {} ({} vs {})", learner.steps_done(),
+                                               all[0], other));
+    }
+    if (e.dist.checkpoint_every > 0 && learner.steps_done() % e.dist.checkpoint_every == 0 && !learner.finished())
+      save_checkpoint(*comm, store, learner, job, digest);
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double bytes_per_step = steps > 0 ? static_cast<double>(comm->bytes_communicated() - bytes0) / static_cast<double>(steps) : 0;
+  if (comm->rank() == 0) {
+    condense::CondensedPair pair;
+    pair.s_train = start.data.s_train;
+    pair.s_val = {learner.s_val().detach(), start.data.s_val_y};
+    write_output(out_path, pair, job, dataset, "hcdc", c_train, seed, task.num_classes);
+    fmt::print("condense: hcdc on {} ranks: {} steps in {:.2f}s ({:.3f} s/step), {:.0f} bytes communicated per step; "
+               "final alignment loss {:.4f}; wrote {}\n",
+               comm->size(), steps, seconds, seconds / std::max<std::int64_t>(steps, 1), bytes_per_step,
+               learner.alignment_history().empty() ? std::nan("") : learner.alignment_history().back(), out_path);
+  }
+  comm->barrier();
+  return kExitOk;
+}
+
+}  // namespace hcdc::run

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Distributed bad input: more ranks than trajectories; --resume without a checkpoint folder;
+# leftover checkpoints without --resume; resuming another job config. Each: one clear error,
+# non-zero exit, never a silent restart.
+# Usage: bad_input.sh HCDC MPIEXEC NPFLAG TMPDIR EXPECT_EXIT_SH
+set -uo pipefail
+hcdc=$1 mpiexec=$2 npflag=$3 tmp=$4/mpi_bad_input expect=$5
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$tmp" && mkdir -p "$tmp"
+job() { sed -e "s|@OUT@|$tmp/$1|" -e "s|@DET@|true|" -e "s|@OUTER@|1|" "$here/mpi_job.toml.in" > "$tmp/$1.toml"; echo "$tmp/$1.toml"; }
+ok=0
+j=$(job few); sed -i 's/trajectories = 6/trajectories = 2/' "$j"
+"$expect" 2 "hcdc.trajectories: 3 ranks but only 2 trajectories" - -- $mpiexec $npflag 3 "$hcdc" condense "$j" || ok=1
+j=$(job noresume)
+"$expect" 2 "--resume: the checkpoint directory does not exist" - -- "$hcdc" condense "$j" --resume || ok=1
+"$hcdc" condense "$j" > /dev/null 2>&1 || ok=1                   # a complete run leaves checkpoints
+"$expect" 2 "checkpoints of an earlier run exist" - -- "$hcdc" condense "$j" || ok=1
+sed -i 's/seed = 0/seed = 5/' "$j"                                 # another config, same folder
+"$expect" 2 "belongs to another job config" - -- "$hcdc" condense "$j" --resume || ok=1
+exit $ok

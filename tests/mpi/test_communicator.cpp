@@ -1,0 +1,80 @@
+// Collectives and the trajectory reduction under a real mpirun (2 and 3 ranks). A failing
+// assertion on any rank makes that rank exit non-zero, which fails the mpirun and the test.
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include "hcdc/dist/communicator.hpp"
+#include "hcdc/dist/trajectory_reducer.hpp"
+
+namespace {
+
+using namespace hcdc;
+
+TEST(Mpi, AllreduceSumsEveryRank) {
+  auto comm = dist::make_mpi_communicator();
+  ASSERT_GE(comm->size(), 2) << "run under mpirun with 2+ ranks";
+  auto t = torch::full({5}, static_cast<double>(comm->rank() + 1), torch::kDouble);
+  comm->allreduce_sum(t);
+  double expect = comm->size() * (comm->size() + 1) / 2.0;
+  for (int i = 0; i < 5; ++i) EXPECT_DOUBLE_EQ(t[i].item<double>(), expect);
+  EXPECT_EQ(comm->allreduce_max(comm->rank()), comm->size() - 1);
+}
+
+TEST(Mpi, AllgatherBytesKeepsRankOrderAndLengths) {
+  auto comm = dist::make_mpi_communicator();
+  std::string mine(static_cast<std::size_t>(comm->rank() + 1), static_cast<char>('a' + comm->rank()));
+  auto all = comm->allgather_bytes(mine);
+  ASSERT_EQ(static_cast<int>(all.size()), comm->size());
+  for (int r = 0; r < comm->size(); ++r)
+    EXPECT_EQ(all[static_cast<std::size_t>(r)], std::string(static_cast<std::size_t>(r + 1), static_cast<char>('a' + r)));
+}
+
+TEST(Mpi, OwnedRangesPartitionTheTrajectories) {
+  for (std::int64_t p : {3, 7, 20})
+    for (int size : {1, 2, 3}) {
+      std::int64_t covered = 0, prev_end = 0;
+      for (int r = 0; r < size; ++r) {
+        auto [b, e] = dist::owned_range(p, r, size);
+        EXPECT_EQ(b, prev_end);
+        EXPECT_LE(e - b, p / size + 1);
+        EXPECT_GE(e - b, p / size);
+        covered += e - b;
+        prev_end = e;
+      }
+      EXPECT_EQ(covered, p);
+    }
+}
+
+TEST(Mpi, DeterministicReductionEqualsTheSingleProcessSumBitwise) {
+  auto comm = dist::make_mpi_communicator();
+  const std::int64_t p = 7, width = 33;
+  torch::manual_seed(11);
+  auto rows = torch::randn({p, width}, torch::kFloat) * 1e3;  // the same on every rank
+  auto [b, e] = dist::owned_range(p, comm->rank(), comm->size());
+  condense::Contributions mine;
+  for (auto i = b; i < e; ++i) mine.emplace_back(i, rows[i].clone());
+  auto total = dist::make_reducer(*comm, true)(p, mine);
+  auto serial = rows[0].clone();
+  for (std::int64_t i = 1; i < p; ++i) serial += rows[i];
+  EXPECT_TRUE(torch::equal(total, serial));
+  auto fast = dist::make_reducer(*comm, false)(p, mine);
+  EXPECT_TRUE(torch::allclose(fast, serial, 1e-5, 1e-3));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  ::testing::InitGoogleTest(&argc, argv);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank != 0) {  // one report, from rank 0; the others still fail the run through their exit code
+    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
+    delete listeners.Release(listeners.default_result_printer());
+  }
+  int rc = RUN_ALL_TESTS();
+  int worst = 0;
+  MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  MPI_Finalize();
+  return worst;
+}
