@@ -16,6 +16,7 @@ PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev zlib1g-dev
   python3 python3-h5py python3-numpy python3-scipy python3-pandas python3-matplotlib
   dataset-fashion-mnist
+  slurm-wlm slurmctld slurmd slurm-client munge   # the sbatch tests start a single-node cluster
 )
 
 missing=()

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The sbatch path on a real single-node Slurm cluster (started here):
+#  1. slurm/pipeline.sh: generate → condense (2 ranks) → evaluate → analysis, chained with
+#     afterok; every HDF5 output validated.
+#  2. Preemption: USR1 to the batch shell of slurm/condense.sbatch mid-run → checkpoint, exit 3,
+#     requeue, resume; the final S_val equals an uninterrupted run's bitwise (deterministic mode).
+# Usage: test_sbatch.sh HCDC TMPDIR
+set -uo pipefail
+hcdc=$1 tmp=$2/slurm
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+fail() { echo "FAIL: $*"; for f in "$tmp"/*.out "$tmp"/*/*.out; do [ -f "$f" ] && { echo "== $f"; tail -20 "$f"; }; done; exit 1; }
+bash "$here/start_cluster.sh" || fail "no Slurm cluster"
+rm -rf "$tmp" && mkdir -p "$tmp"
+export HCDC=$hcdc OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export HCDC_LAUNCH="mpirun --oversubscribe -np 2"
+
+wait_jobs() {  # wait until none of the given job ids is pending or running
+  for i in $(seq 1 900); do
+    local left=0
+    for j in "$@"; do squeue -h -j "$j" 2>/dev/null | grep -q . && left=1; done
+    [ $left -eq 0 ] && return 0
+    sleep 1
+  done
+  return 1
+}
+
+job() {  # job(name outer_iterations): a small experiment job file
+  cat > "$tmp/$1.toml" <<TOML
+[job]
+name = "$1"
+seed = 0
+threads = 1
+output_dir = "$tmp/$1"
+[dataset]
+kind = "csbm"
+num_nodes = 300
+num_classes = 3
+num_features = 10
+train_per_class = 20
+num_val = 60
+num_test = 60
+[search]
+num_candidates = 8
+hidden = 8
+[evaluate]
+truth_seeds = 1
+truth_epochs = 40
+proxy_epochs = 40
+[condense]
+methods = ["random", "hcdc"]
+budgets = [0.04]
+val_fraction = 0.5
+seeds = [0]
+[hcdc]
+trajectories = 4
+outer_iterations = $2
+trajectory_steps = 40
+lambda_every = 4
+[dist]
+deterministic = true
+checkpoint_every = 8
+TOML
+  echo "$tmp/$1.toml"
+}
+
+# 1. The pipeline.
+cd "$root"
+ids=$(bash slurm/pipeline.sh "$(job pipe 1)" --ntasks 2) || fail "pipeline submission"
+echo "pipeline jobs: $ids"
+wait_jobs $ids || fail "pipeline did not finish"
+for f in "$tmp/pipe/dataset.h5" "$tmp/pipe/condensed-hcdc.h5" "$tmp/pipe/results.h5"; do
+  "$hcdc" validate "$f" || fail "$f does not validate"
+done
+[ -s "$tmp/pipe/summary_py.png" ] && [ -s "$tmp/pipe/summary_py.md" ] || fail "analysis outputs missing"
+echo "ok: pipeline (4 chained jobs) produced valid outputs"
+
+# 2. Preemption and requeue.
+ref=$(job ref 8)
+mpirun --oversubscribe -np 2 "$hcdc" condense "$ref" 2>&1 | grep "condense:" || fail "reference run"
+pre=$(job pre 8)
+jid=$(sbatch --parsable --ntasks=2 --output="$tmp/pre-%j.out" slurm/condense.sbatch "$pre") || fail "sbatch"
+for i in $(seq 1 600); do ls "$tmp/pre/checkpoints/"*.h5 >/dev/null 2>&1 && break; sleep 0.1; done
+ls "$tmp/pre/checkpoints/"*.h5 >/dev/null 2>&1 || fail "no checkpoint before the signal"
+scancel --signal=USR1 --batch "$jid" || fail "scancel --signal"
+wait_jobs "$jid" || fail "preempted job did not finish"
+grep -q "requeueing" "$tmp/pre-$jid.out" || fail "the job was not requeued"
+grep -q "resuming" "$tmp/pre-$jid.out" || fail "the requeued job did not resume"
+/usr/bin/python3 - "$tmp" <<'PY' || fail "S_val differs"
+import sys, h5py, numpy as np
+t = sys.argv[1]
+a = h5py.File(f"{t}/ref/condensed-hcdc.h5", "r")["val/x"][:]
+b = h5py.File(f"{t}/pre/condensed-hcdc.h5", "r")["val/x"][:]
+assert np.array_equal(a, b)
+print("ok: preempted (USR1), requeued, resumed job reproduces the uninterrupted S_val bitwise")
+PY
