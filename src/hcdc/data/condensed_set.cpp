@@ -27,6 +27,7 @@ void write_condensed_set(const std::string& path, const CondensedSet& s) {
     f.set_attr("config", s.config);
     f.set_attr("source_file", s.source_file);
     f.set_attr("source_digest", s.source_digest);
+    for (const auto& [k, v] : s.run_metrics) f.set_attr(k, v);
   });
 }
 

@@ -2,6 +2,7 @@
 // A condensed set (schema hcdc.condensed_set): synthetic S_train and S_val with labels, an
 // optional synthetic adjacency over S_train ∪ S_val, and the provenance needed to reproduce it.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct CondensedSet {
   std::int64_t budget = 0;
   std::int64_t seed = 0;
   std::string config, source_file, source_digest;
+  std::map<std::string, double> run_metrics;  // written as root attributes (timings, ranks, traffic)
 };
 
 void write_condensed_set(const std::string& path, const CondensedSet& s);

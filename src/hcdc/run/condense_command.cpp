@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 #include "hcdc/condense/condensers.hpp"
 #include "hcdc/core/digest.hpp"
@@ -37,7 +38,7 @@ std::vector<std::int64_t> longs(const torch::Tensor& t) {
 
 void write_output(const std::string& path, const condense::CondensedPair& pair, const JobSpec& job,
                   const std::string& dataset, const std::string& method, std::int64_t c_train, std::int64_t seed,
-                  std::int64_t classes) {
+                  std::int64_t classes, std::map<std::string, double> metrics = {}) {
   data::CondensedSet out;
   out.sample_shape = {pair.s_train.x.size(1), pair.s_train.x.size(2)};
   out.x_train = floats(pair.s_train.x);
@@ -51,6 +52,7 @@ void write_output(const std::string& path, const condense::CondensedPair& pair, 
   out.config = job.text;
   out.source_file = dataset;
   out.source_digest = file_digest(dataset);
+  out.run_metrics = std::move(metrics);
   data::write_condensed_set(path, out);
 }
 
@@ -217,7 +219,13 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
     condense::CondensedPair pair;
     pair.s_train = start.data.s_train;
     pair.s_val = {learner.s_val().detach(), start.data.s_val_y};
-    write_output(out_path, pair, job, dataset, "hcdc", c_train, seed, task.num_classes);
+    write_output(out_path, pair, job, dataset, "hcdc", c_train, seed, task.num_classes,
+                 {{"ranks", comm->size()},
+                  {"steps", static_cast<double>(steps)},
+                  {"seconds", seconds},
+                  {"seconds_per_step", seconds / static_cast<double>(std::max<std::int64_t>(steps, 1))},
+                  {"bytes_per_step", bytes_per_step},
+                  {"deterministic", e.dist.deterministic ? 1.0 : 0.0}});
     fmt::print("condense: hcdc on {} ranks: {} steps in {:.2f}s ({:.3f} s/step), {:.0f} bytes communicated per step; "
                "final alignment loss {:.4f}; wrote {}\n",
                comm->size(), steps, seconds, seconds / std::max<std::int64_t>(steps, 1), bytes_per_step,
