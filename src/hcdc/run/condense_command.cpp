@@ -14,7 +14,7 @@
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
 #include "hcdc/core/threads.hpp"
-#include "hcdc/data/condensed_set.hpp"
+#include "hcdc/run/condensed_output.hpp"
 #include "hcdc/dist/communicator.hpp"
 #include "hcdc/dist/trajectory_reducer.hpp"
 #include "hcdc/io/checkpoint_store.hpp"
@@ -26,35 +26,6 @@ namespace fs = std::filesystem;
 
 volatile std::sig_atomic_t g_stop_signal = 0;
 void on_stop_signal(int sig) { g_stop_signal = sig; }
-
-std::vector<float> floats(const torch::Tensor& t) {
-  auto c = t.contiguous().to(torch::kFloat);
-  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
-}
-std::vector<std::int64_t> longs(const torch::Tensor& t) {
-  auto c = t.contiguous();
-  return {c.data_ptr<std::int64_t>(), c.data_ptr<std::int64_t>() + c.numel()};
-}
-
-void write_output(const std::string& path, const condense::CondensedPair& pair, const JobSpec& job,
-                  const std::string& dataset, const std::string& method, std::int64_t c_train, std::int64_t seed,
-                  std::int64_t classes, std::map<std::string, double> metrics = {}) {
-  data::CondensedSet out;
-  out.sample_shape = {pair.s_train.x.size(1), pair.s_train.x.size(2)};
-  out.x_train = floats(pair.s_train.x);
-  out.y_train = longs(pair.s_train.y);
-  out.x_val = floats(pair.s_val.x);
-  out.y_val = longs(pair.s_val.y);
-  out.num_classes = classes;
-  out.method = method;
-  out.budget = c_train;
-  out.seed = seed;
-  out.config = job.text;
-  out.source_file = dataset;
-  out.source_digest = file_digest(dataset);
-  out.run_metrics = std::move(metrics);
-  data::write_condensed_set(path, out);
-}
 
 // Collective: every rank contributes its trajectories; rank 0 writes the file.
 void save_checkpoint(dist::Communicator& comm, io::CheckpointStore& store, const condense::HcdcLearner& l,
@@ -148,7 +119,7 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   if (req.method != "hcdc") {
     if (comm->rank() == 0) {
       auto pair = condense::condense(task, cs);
-      write_output(out_path, pair, job, dataset, req.method, c_train, seed, task.num_classes);
+      write_condensed_pair(out_path, pair, job, dataset, req.method, c_train, seed, task.num_classes);
       fmt::print("condense: {} |S_train| {} |S_val| {} in {:.1f}s; wrote {}\n", req.method, pair.s_train.y.numel(),
                  pair.s_val.y.numel(), pair.seconds, out_path);
     }
@@ -219,7 +190,7 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
     condense::CondensedPair pair;
     pair.s_train = start.data.s_train;
     pair.s_val = {learner.s_val().detach(), start.data.s_val_y};
-    write_output(out_path, pair, job, dataset, "hcdc", c_train, seed, task.num_classes,
+    write_condensed_pair(out_path, pair, job, dataset, "hcdc", c_train, seed, task.num_classes,
                  {{"ranks", comm->size()},
                   {"steps", static_cast<double>(steps)},
                   {"seconds", seconds},

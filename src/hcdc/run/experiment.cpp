@@ -16,7 +16,7 @@
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
 #include "hcdc/core/threads.hpp"
-#include "hcdc/data/condensed_set.hpp"
+#include "hcdc/run/condensed_output.hpp"
 #include "hcdc/data/graph.hpp"
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/results_file.hpp"
@@ -205,29 +205,9 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
         auto pair = condense::condense(task, cs);
         std::string tag = fmt::format("{}@{:.1f}%#{}", method, 100 * b, seed);
 
-        data::CondensedSet out;
-        out.sample_shape = {pair.s_train.x.size(1), pair.s_train.x.size(2)};
-        auto flat = [](const torch::Tensor& t) {
-          auto c = t.contiguous().to(torch::kFloat);
-          return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-        };
-        auto longs = [](const torch::Tensor& t) {
-          auto c = t.contiguous();
-          return std::vector<std::int64_t>(c.data_ptr<std::int64_t>(), c.data_ptr<std::int64_t>() + c.numel());
-        };
-        out.x_train = flat(pair.s_train.x);
-        out.y_train = longs(pair.s_train.y);
-        out.x_val = flat(pair.s_val.x);
-        out.y_val = longs(pair.s_val.y);
-        out.num_classes = task.num_classes;
-        out.method = method;
-        out.budget = c_train;
-        out.seed = seed;
-        out.config = job.text;
-        out.source_file = dataset;
-        out.source_digest = file_digest(dataset);
-        data::write_condensed_set(fmt::format("{}/condensed/{}-{:.1f}pct-s{}.h5", job.output_dir, method, 100 * b, seed),
-                                  out);
+        write_condensed_pair(fmt::format("{}/condensed/{}-{:.1f}pct-s{}.h5", job.output_dir, method, 100 * b, seed),
+                             pair, job, dataset, method, c_train, seed, task.num_classes,
+                             {{"condense_seconds", pair.seconds}});
 
         std::vector<double> proxy, proxy_acc;
         Metrics m;
