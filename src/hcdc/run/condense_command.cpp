@@ -102,17 +102,9 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   auto cands = search::make_candidates(e.space, job.file);
   double budget = req.budget.value_or(e.budgets.at(0));
   std::int64_t seed = req.seed.value_or(e.seeds.at(0));
-  auto [c_train, c_val] = budget_sizes(e, budget, task.num_nodes);
-  condense::CondenseSettings cs;
-  cs.method = req.method;
-  cs.c_train = c_train;
-  cs.c_val = c_val;
-  cs.seed = static_cast<std::uint64_t>(seed);
-  cs.hcdc_train_method = e.hcdc_train_method;
-  cs.matching = e.matching;
-  cs.hcdc = e.hcdc;
-  cs.hcdc_trajectories = trajectory_subset(e, cands, job.seed);
-  cs.file = job.file;
+  condense::CondenseSettings cs = condense_settings(e, req.method, budget, task.num_nodes, seed,
+                                                    trajectory_subset(e, cands, job.seed), job.file);
+  const auto c_train = cs.c_train, c_val = cs.c_val;
   const std::string out_path = fmt::format("{}/condensed-{}.h5", job.output_dir, req.method);
   fs::create_directories(job.output_dir);
 

@@ -189,19 +189,10 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
   const std::int64_t runs = static_cast<std::int64_t>(e.budgets.size() * e.seeds.size() * e.methods.size());
   Progress progress("condense+evaluate", runs, 0.0);
   for (double b : e.budgets) {
-    const auto [c_train, c_val] = budget_sizes(e, b, task.num_nodes);
+    const auto c_train = budget_sizes(e, b, task.num_nodes).first;
     for (auto seed : e.seeds) {
       for (const auto& method : e.methods) {
-        condense::CondenseSettings cs;
-        cs.method = method;
-        cs.c_train = c_train;
-        cs.c_val = c_val;
-        cs.seed = static_cast<std::uint64_t>(seed);
-        cs.hcdc_train_method = e.hcdc_train_method;
-        cs.matching = e.matching;
-        cs.hcdc = e.hcdc;
-        cs.hcdc_trajectories = trajectories;
-        cs.file = job.file;
+        auto cs = condense_settings(e, method, b, task.num_nodes, seed, trajectories, job.file);
         auto pair = condense::condense(task, cs);
         std::string tag = fmt::format("{}@{:.1f}%#{}", method, 100 * b, seed);
 

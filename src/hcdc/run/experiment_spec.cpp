@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <tuple>
 
 #include "hcdc/hypergrad/solvers.hpp"
 
@@ -26,6 +27,21 @@ std::pair<std::int64_t, std::int64_t> budget_sizes(const ExperimentSpec& e, doub
   const auto c_train = std::max<std::int64_t>(1, std::llround(budget * static_cast<double>(num_nodes)));
   const auto c_val = std::max<std::int64_t>(1, std::llround(e.val_fraction * static_cast<double>(c_train)));
   return {c_train, c_val};
+}
+
+condense::CondenseSettings condense_settings(const ExperimentSpec& e, const std::string& method, double budget,
+                                             std::int64_t num_nodes, std::int64_t seed,
+                                             std::vector<search::Candidate> trajectories, const std::string& file) {
+  condense::CondenseSettings cs;
+  std::tie(cs.c_train, cs.c_val) = budget_sizes(e, budget, num_nodes);
+  cs.method = method;
+  cs.seed = static_cast<std::uint64_t>(seed);
+  cs.hcdc_train_method = e.hcdc_train_method;
+  cs.matching = e.matching;
+  cs.hcdc = e.hcdc;
+  cs.hcdc_trajectories = std::move(trajectories);
+  cs.file = file;
+  return cs;
 }
 
 std::vector<search::Candidate> trajectory_subset(const ExperimentSpec& e, std::vector<search::Candidate> cands,

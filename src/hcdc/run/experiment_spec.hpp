@@ -45,6 +45,11 @@ struct ExperimentSpec {
 
 ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& file);
 
+// The settings of one condensation run of the experiment (budget fraction of n nodes).
+condense::CondenseSettings condense_settings(const ExperimentSpec& e, const std::string& method, double budget,
+                                             std::int64_t num_nodes, std::int64_t seed,
+                                             std::vector<search::Candidate> trajectories, const std::string& file);
+
 // (c_train, c_val) for a budget fraction of n nodes.
 std::pair<std::int64_t, std::int64_t> budget_sizes(const ExperimentSpec& e, double budget, std::int64_t num_nodes);
 // The candidates HCDC walks: a seeded subset of the search space (their trajectories form the
