@@ -203,3 +203,30 @@ TEST(HypergradGraphFilter, IftMatchesFiniteDifferences) {
 
 }  // namespace
 }  // namespace hcdc::test
+
+namespace hcdc::test {
+namespace {
+
+TEST(HypergradMinibatch, FullSizeBatchIsExactAndAveragesApproachTheFullHypergradient) {
+  LinearCase c;
+  auto theta = c.optimum(c.lambda);
+  auto o = solver(SolverKind::kExact);
+  auto full = hypergrad::hypergradient(c.problem, theta, c.lambda, o).total;
+  const auto n_train = c.problem.train().labels.size(0), n_val = c.problem.val().labels.size(0);
+  auto same = hypergrad::hypergradient(c.problem.minibatch(n_train, n_val, 1), theta, c.lambda, o).total;
+  EXPECT_LT(rel_err(same, full), 1e-12);
+  auto mean = torch::zeros_like(full);
+  double single_err = 0;
+  const int draws = 40;
+  for (int s = 0; s < draws; ++s) {
+    auto g = hypergrad::hypergradient(c.problem.minibatch(n_train * 3 / 4, n_val / 2, s), theta, c.lambda, o).total;
+    single_err += rel_err(g, full) / draws;
+    mean += g / draws;
+  }
+  std::cout << "minibatch: mean single-estimate error " << single_err << ", error of the mean " << rel_err(mean, full) << "\n";
+  EXPECT_GT(single_err, 1e-3);                     // the estimates are stochastic
+  EXPECT_LT(rel_err(mean, full), single_err / 2);  // and average toward the full-batch hypergradient
+}
+
+}  // namespace
+}  // namespace hcdc::test

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "hcdc/core/error.hpp"
+#include "hcdc/models/classification_problem.hpp"
 
 namespace hcdc::hypergrad {
 
@@ -12,6 +13,8 @@ void check_hpo_options(const HpoOptions& o, const std::string& file) {
   if (o.lambda_every < 1) throw InputError(file, "hpo.lambda_every", "must be >= 1");
   if (!(o.lambda_lr > 0) || !std::isfinite(o.lambda_lr)) throw InputError(file, "hpo.lambda_lr", "must be finite and > 0");
   if (o.warmup < 0) throw InputError(file, "hpo.warmup", "must be >= 0");
+  if (o.hypergrad_train_rows < 0 || o.hypergrad_val_rows < 0)
+    throw InputError(file, "hpo.hypergrad_train_rows", "minibatch sizes must be >= 0 (0: full batch)");
   if (!(o.max_lambda_step >= 0) || !std::isfinite(o.max_lambda_step))
     throw InputError(file, "hpo.max_lambda_step", "must be finite and >= 0 (0: no clipping)");
 }
@@ -42,7 +45,13 @@ HpoStep HpoTrajectory::step() {
   ++t_;
   if (due) {
     try {
-      s.hypergradient = hypergradient(p_, theta_.detach(), lambda_, o_.solver);
+      const auto* cp = dynamic_cast<const models::ClassificationProblem*>(&p_);
+      if (cp && (o_.hypergrad_train_rows > 0 || o_.hypergrad_val_rows > 0)) {
+        auto mb = cp->minibatch(o_.hypergrad_train_rows, o_.hypergrad_val_rows, static_cast<std::uint64_t>(t_));
+        s.hypergradient = hypergradient(mb, theta_.detach(), lambda_, o_.solver);
+      } else {
+        s.hypergradient = hypergradient(p_, theta_.detach(), lambda_, o_.solver);
+      }
       if (!torch::isfinite(s.hypergradient.total).all().item<bool>()) throw SolverDiverged("non-finite hypergradient");
       torch::Tensor delta = o_.lambda_lr * s.hypergradient.total;
       double n = delta.norm().item<double>();

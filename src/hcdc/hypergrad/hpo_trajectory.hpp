@@ -22,6 +22,9 @@ struct HpoOptions {
   double max_lambda_step = 0;  // > 0: clip ‖Δλ‖ to this (hypergradients at an unconverged θ can be
                                // large and noisy; a bounded step keeps the trajectory stable)
   SolverOptions solver;
+  // > 0: stochastic hypergradients from this many training / validation rows per λ step
+  // (ClassificationProblem only); 0: full batch.
+  std::int64_t hypergrad_train_rows = 0, hypergrad_val_rows = 0;
 };
 void check_hpo_options(const HpoOptions& o, const std::string& file);
 

@@ -1,5 +1,8 @@
 #include "hcdc/models/classification_problem.hpp"
 
+#include <numeric>
+#include <random>
+
 namespace hcdc::models {
 
 ClassificationProblem::ClassificationProblem(std::shared_ptr<const ModelFamily> model, LabelledSplit train,
@@ -19,6 +22,28 @@ torch::Tensor ClassificationProblem::train_loss(const torch::Tensor& theta, cons
 
 torch::Tensor ClassificationProblem::val_loss(const torch::Tensor& theta, const torch::Tensor& lambda) const {
   return torch::nn::functional::cross_entropy(scored_logits(theta, lambda, val_), val_.labels);
+}
+
+namespace {
+LabelledSplit subsample(const LabelledSplit& s, std::int64_t rows, std::mt19937_64& rng) {
+  const std::int64_t n = s.labels.size(0);
+  if (rows <= 0 || rows >= n) return s;
+  std::vector<std::int64_t> perm(static_cast<std::size_t>(n));
+  std::iota(perm.begin(), perm.end(), 0);
+  std::shuffle(perm.begin(), perm.end(), rng);
+  perm.resize(static_cast<std::size_t>(rows));
+  auto pick = torch::tensor(perm, torch::kLong);
+  torch::Tensor index = s.index.defined() ? s.index.index_select(0, pick) : pick;
+  return {s.input, index, s.labels.index_select(0, pick)};
+}
+}  // namespace
+
+ClassificationProblem ClassificationProblem::minibatch(std::int64_t train_rows, std::int64_t val_rows,
+                                                       std::uint64_t seed) const {
+  std::mt19937_64 rng(seed);
+  LabelledSplit tr = subsample(train_, train_rows, rng);
+  LabelledSplit va = subsample(val_, val_rows, rng);
+  return ClassificationProblem(model_, tr, va, weight_decay_);
 }
 
 double ClassificationProblem::accuracy(const torch::Tensor& theta, const torch::Tensor& lambda,

@@ -29,6 +29,10 @@ class ClassificationProblem : public hypergrad::BilevelProblem {
   std::int64_t num_theta() const override { return model_->num_theta(); }
   std::int64_t num_lambda() const override { return model_->num_lambda(); }
 
+  // A stochastic estimate's problem: `train_rows` / `val_rows` scored rows drawn without
+  // replacement (seeded); 0 or more than available keeps the split whole.
+  ClassificationProblem minibatch(std::int64_t train_rows, std::int64_t val_rows, std::uint64_t seed) const;
+
   double accuracy(const torch::Tensor& theta, const torch::Tensor& lambda, const LabelledSplit& split) const;
   const LabelledSplit& train() const { return train_; }
   const LabelledSplit& val() const { return val_; }

@@ -42,6 +42,8 @@ void parse_hpo(config::StrictTable t, hypergrad::HpoOptions& o) {
   o.lambda_lr = t.get<double>("lambda_lr", o.lambda_lr);
   o.warmup = static_cast<int>(t.get<std::int64_t>("warmup", o.warmup));
   o.max_lambda_step = t.get<double>("max_lambda_step", o.max_lambda_step);
+  o.hypergrad_train_rows = t.get<std::int64_t>("hypergrad_train_rows", o.hypergrad_train_rows);
+  o.hypergrad_val_rows = t.get<std::int64_t>("hypergrad_val_rows", o.hypergrad_val_rows);
   t.finish();
 }
 
