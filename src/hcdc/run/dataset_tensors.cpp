@@ -14,9 +14,10 @@ torch::Tensor longs(const std::vector<std::int64_t>& v) { return torch::tensor(v
 DatasetTensors load_dataset_tensors(const std::string& path, torch::Dtype dtype) {
   DatasetTensors d;
   d.path = path;
-  d.schema = io::H5File::open_read(path).has_attr("schema_name")
-                 ? io::H5File::open_read(path).attr_string("schema_name")
-                 : std::string();
+  {
+    io::H5File f = io::H5File::open_read(path);
+    d.schema = f.has_attr("schema_name") ? f.attr_string("schema_name") : std::string();
+  }
   if (d.schema == io::kGraphSchema) {
     data::Graph g = data::read_graph(path);
     d.is_graph = true;

@@ -110,6 +110,17 @@ std::vector<std::string> names(const std::vector<Candidate>& cands) {
   return out;
 }
 
+// A results file's common part: the rows so far, the job's seed and config, the candidates.
+io::Results results_of(const JobSpec& job, const std::vector<Candidate>& cands, std::vector<io::ResultRow> rows) {
+  io::Results r;
+  r.rows = std::move(rows);
+  r.seed = static_cast<std::int64_t>(job.seed);
+  r.config = job.text;
+  r.candidate_lambda = lambdas(cands);
+  r.candidate_name = names(cands);
+  return r;
+}
+
 Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, const condense::GraphTask& task,
                             const std::vector<Candidate>& cands) {
   const std::string path = job.output_dir + "/truth.h5";
@@ -128,13 +139,7 @@ Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, cons
     }
   }
   Truth t = compute_truth(task, cands, job.experiment);
-  io::Results r;
-  r.rows = t.rows;
-  r.seed = static_cast<std::int64_t>(job.seed);
-  r.config = job.text;
-  r.candidate_lambda = lambdas(cands);
-  r.candidate_name = names(cands);
-  io::write_results(path, r, [&](io::H5File& f) { f.set_attr("truth_key", key); });
+  io::write_results(path, results_of(job, cands, t.rows), [&](io::H5File& f) { f.set_attr("truth_key", key); });
   return t;
 }
 
@@ -175,12 +180,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
   std::vector<Candidate> trajectories = trajectory_subset(e, cands, job.seed);
 
   fs::create_directories(job.output_dir + "/condensed");
-  io::Results results;
-  results.rows = truth.rows;
-  results.seed = static_cast<std::int64_t>(job.seed);
-  results.config = job.text;
-  results.candidate_lambda = lambdas(cands);
-  results.candidate_name = names(cands);
+  io::Results results = results_of(job, cands, truth.rows);
   std::map<std::pair<std::string, double>, std::vector<Metrics>> table;
   std::vector<std::string> s_method;
   std::vector<double> s_budget, s_rho, s_rho_acc, s_tau, s_regret, s_perf, s_proxy_s, s_cond_s;
