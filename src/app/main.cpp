@@ -17,6 +17,7 @@
 #include "hcdc/io/inspect.hpp"
 #include "hcdc/io/schema.hpp"
 #include "hcdc/run/condense_command.hpp"
+#include "hcdc/run/evaluate_command.hpp"
 #include "hcdc/run/hpo_command.hpp"
 #include "hcdc/run/job.hpp"
 
@@ -118,7 +119,10 @@ int main(int argc, char** argv) {
   int job_rc = kExitOk;
   auto* runc = app.add_subcommand("run", "Run a job file (TOML); see jobs/README.md");
   runc->add_option("JOB", job_path, "Job file")->required();
-  runc->callback([&] { job_rc = run::run_job(run::parse_job_file(job_path)); });
+  bool dataset_only = false;
+  runc->add_flag("--dataset-only", dataset_only,
+                 "Only materialise (or check) the job's dataset, then stop (the import stage of a pipeline)");
+  runc->callback([&] { job_rc = run::run_job(run::parse_job_file(job_path), dataset_only); });
 
   // hpo / hypergrad
   std::string hpo_job, hg_job;
@@ -145,6 +149,20 @@ int main(int argc, char** argv) {
     if (cond_seed >= 0) creq.seed = cond_seed;
     job_rc = run::run_condense(run::parse_job_file(cond_job), creq);
   });
+
+  // evaluate
+  std::string eval_job;
+  run::EvaluateRequest ereq;
+  auto* ev = app.add_subcommand("evaluate",
+                                "Score every candidate on the original data (ground truth) or on a condensed set; "
+                                "splits candidates across mpirun/srun ranks");
+  ev->add_option("JOB", eval_job, "Job file ([dataset], [search], [evaluate])")->required();
+  ev->add_option("--proxy", ereq.proxy, "Condensed set to score the candidates on (default: the original data)");
+  ev->add_option("--truth", ereq.truth, "Ground truth for the proxy's ρ/τ/regret (default <output_dir>/truth.h5)");
+  ev->add_option("--slice", ereq.slice, "I/N: score only slice I of N of the candidates (Slurm job-array task)");
+  ev->add_option("--merge-slices", ereq.merge_slices, "N: merge truth-slice-*-of-N.h5 into the ground truth");
+  ev->add_option("--out", ereq.out, "Results file (default: truth.h5, truth-slice-I-of-N.h5 or evaluation-<proxy>.h5)");
+  ev->callback([&] { job_rc = run::run_evaluate(run::parse_job_file(eval_job), ereq); });
 
   // Thread count and logging must be in force before any subcommand callback runs.
   app.parse_complete_callback([&] {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The sbatch path on a real single-node Slurm cluster (started here):
-#  1. slurm/pipeline.sh: generate → condense (2 ranks) → evaluate → analysis, chained with
-#     afterok; every HDF5 output validated.
+#  1. slurm/pipeline.sh: generate → condense (2 ranks) ∥ ground truth as a 2-task job array
+#     (each task 2 ranks) → merge → evaluate (reusing the merged ground truth) → analysis,
+#     chained with afterok; every HDF5 output validated; the merged ground truth equals one
+#     computed in a single process.
 #  2. Preemption: USR1 to the batch shell of slurm/condense.sbatch mid-run → checkpoint, exit 3,
 #     requeue, resume; the final S_val equals an uninterrupted run's bitwise (deterministic mode).
 # Usage: test_sbatch.sh HCDC TMPDIR
@@ -69,11 +71,22 @@ cd "$root"
 ids=$(bash slurm/pipeline.sh "$(job pipe 1)" --ntasks 2) || fail "pipeline submission"
 echo "pipeline jobs: $ids"
 wait_jobs $ids || fail "pipeline did not finish"
-for f in "$tmp/pipe/dataset.h5" "$tmp/pipe/condensed-hcdc.h5" "$tmp/pipe/results.h5"; do
+for f in "$tmp/pipe/dataset.h5" "$tmp/pipe/condensed-hcdc.h5" "$tmp/pipe/truth-slice-0-of-2.h5" \
+         "$tmp/pipe/truth-slice-1-of-2.h5" "$tmp/pipe/truth.h5" "$tmp/pipe/results.h5"; do
   "$hcdc" validate "$f" || fail "$f does not validate"
 done
 [ -s "$tmp/pipe/summary_py.png" ] && [ -s "$tmp/pipe/summary_py.md" ] || fail "analysis outputs missing"
-echo "ok: pipeline (4 chained jobs) produced valid outputs"
+grep -q "ground truth: reusing" "$tmp"/evaluate-*.out || fail "hcdc run did not reuse the merged ground truth"
+"$hcdc" evaluate "$tmp/pipe.toml" --out "$tmp/truth-single.h5" | grep "evaluate:" || fail "single-process ground truth"
+/usr/bin/python3 - "$tmp" <<'PY' || fail "merged ground truth differs from the single-process one"
+import sys, h5py, numpy as np
+t = sys.argv[1]
+a, b = h5py.File(f"{t}/pipe/truth.h5", "r")["rows"], h5py.File(f"{t}/truth-single.h5", "r")["rows"]
+for k in ("candidate", "proxy", "seed", "score", "val_loss", "test_acc"):
+    assert np.array_equal(a[k][:], b[k][:]), k
+print("ok: the job array's merged ground truth equals the single-process one")
+PY
+echo "ok: pipeline (7 jobs: import, condense, 2 array tasks, merge, evaluate, analysis) produced valid outputs"
 
 # 2. Preemption and requeue.
 ref=$(job ref 8)

@@ -15,6 +15,7 @@
 #include "hcdc/core/log.hpp"
 #include "hcdc/core/threads.hpp"
 #include "hcdc/run/condensed_output.hpp"
+#include "hcdc/run/shared_dataset.hpp"
 #include "hcdc/dist/communicator.hpp"
 #include "hcdc/dist/trajectory_reducer.hpp"
 #include "hcdc/io/checkpoint_store.hpp"
@@ -92,10 +93,7 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   auto comm = dist::make_communicator_from_environment();
   const ExperimentSpec& e = job.experiment;
   configure_threads(job.threads);
-  // Rank 0 materialises a generated dataset; the others wait and read it.
-  std::string dataset = job.dataset.kind == "file" ? job.dataset.path : job.output_dir + "/dataset.h5";
-  if (comm->rank() == 0) dataset = prepare_dataset(job);
-  comm->barrier();
+  const std::string dataset = prepare_dataset_on_rank0(*comm, job);
 
   condense::GraphTask task =
       condense::make_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);

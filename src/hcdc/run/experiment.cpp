@@ -16,6 +16,7 @@
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
 #include "hcdc/core/threads.hpp"
+#include "hcdc/run/candidate_evaluation.hpp"
 #include "hcdc/run/condensed_output.hpp"
 #include "hcdc/data/graph.hpp"
 #include "hcdc/io/h5file.hpp"
@@ -30,122 +31,6 @@ namespace {
 namespace fs = std::filesystem;
 using search::Candidate;
 using search::LabelledBlocks;
-
-struct Truth {
-  std::vector<double> val_acc, val_loss, test_acc;  // mean over seeds, per candidate
-  std::vector<double> noise_val_acc;                // a second ground truth on disjoint seeds
-  double search_seconds = 0;                        // one training per candidate (seed 0)
-  std::vector<io::ResultRow> rows;
-};
-
-std::string truth_key(const JobSpec& job, const std::string& dataset) {
-  const auto& e = job.experiment;
-  return string_digest(fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", file_digest(dataset), e.space.kind,
-                                   e.space.order, e.space.basis, e.space.num_candidates, e.space.low, e.space.high,
-                                   e.space.seed, e.space.hidden, e.space.layers, e.evaluate.truth.epochs,
-                                   e.evaluate.truth.lr, e.evaluate.truth.weight_decay,
-                                   e.evaluate.truth_seeds * 10 + e.evaluate.noise_ceiling) +
-                       (e.evaluate.normalize_features ? "n" : "r"));
-}
-
-Truth compute_truth(const condense::GraphTask& task, const std::vector<Candidate>& cands, const ExperimentSpec& e) {
-  Truth t;
-  const int seeds = e.evaluate.truth_seeds;
-  const int total_seeds = e.evaluate.noise_ceiling ? 2 * seeds : seeds;
-  Progress progress("ground truth", static_cast<std::int64_t>(cands.size()) * total_seeds);
-  for (std::size_t c = 0; c < cands.size(); ++c) {
-    double va = 0, vl = 0, ta = 0, na = 0;
-    for (int s = 0; s < total_seeds; ++s) {
-      auto r = search::train_and_score(cands[c], task.train, task.val, &task.test, task.num_classes,
-                                       static_cast<std::uint64_t>(s), e.evaluate.truth);
-      progress.step();
-      if (s < seeds) {
-        va += r.val_acc / seeds;
-        vl += r.val_loss / seeds;
-        ta += r.test_acc / seeds;
-        t.rows.push_back({static_cast<std::int64_t>(c), "whole", s, r.val_acc, r.val_loss, r.test_acc, r.seconds});
-        if (s == 0) t.search_seconds += r.seconds;
-      } else {
-        na += r.val_acc / seeds;
-        t.rows.push_back({static_cast<std::int64_t>(c), "whole-noise", s, r.val_acc, r.val_loss, r.test_acc, r.seconds});
-      }
-    }
-    t.val_acc.push_back(va);
-    t.val_loss.push_back(vl);
-    t.test_acc.push_back(ta);
-    t.noise_val_acc.push_back(na);
-  }
-  return t;
-}
-
-Truth truth_from_rows(const std::vector<io::ResultRow>& rows, std::size_t n, int seeds) {
-  Truth t;
-  t.val_acc.assign(n, 0);
-  t.val_loss.assign(n, 0);
-  t.test_acc.assign(n, 0);
-  t.noise_val_acc.assign(n, 0);
-  for (const auto& r : rows) {
-    auto c = static_cast<std::size_t>(r.candidate);
-    if (r.proxy == "whole") {
-      t.val_acc[c] += r.score / seeds;
-      t.val_loss[c] += r.val_loss / seeds;
-      t.test_acc[c] += r.test_acc / seeds;
-      if (r.seed == 0) t.search_seconds += r.seconds;
-    } else {
-      t.noise_val_acc[c] += r.score / seeds;
-    }
-  }
-  t.rows = rows;
-  return t;
-}
-
-std::vector<std::vector<double>> lambdas(const std::vector<Candidate>& cands) {
-  std::vector<std::vector<double>> out;
-  for (const auto& c : cands) out.push_back(c.lambda);
-  return out;
-}
-std::vector<std::string> names(const std::vector<Candidate>& cands) {
-  std::vector<std::string> out;
-  for (const auto& c : cands) out.push_back(c.name);
-  return out;
-}
-
-// A results file's common part: the rows so far, the job's seed and config, the candidates.
-io::Results results_of(const JobSpec& job, const std::vector<Candidate>& cands, std::vector<io::ResultRow> rows) {
-  io::Results r;
-  r.rows = std::move(rows);
-  r.seed = static_cast<std::int64_t>(job.seed);
-  r.config = job.text;
-  r.candidate_lambda = lambdas(cands);
-  r.candidate_name = names(cands);
-  return r;
-}
-
-Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, const condense::GraphTask& task,
-                            const std::vector<Candidate>& cands) {
-  const std::string path = job.output_dir + "/truth.h5";
-  const std::string key = truth_key(job, dataset);
-  if (fs::exists(path)) {
-    try {
-      io::validate_file(path);
-      auto f = io::H5File::open_read(path);
-      if (f.has_attr("truth_key") && f.attr_string("truth_key") == key) {
-        spdlog::info("ground truth: reusing {}", path);
-        return truth_from_rows(io::read_results(path).rows, cands.size(), job.experiment.evaluate.truth_seeds);
-      }
-      spdlog::info("ground truth: {} was computed for another dataset/space/settings; recomputing", path);
-    } catch (const InputError& e) {
-      spdlog::warn("ground truth: ignoring unreadable cache {}: {}", path, e.what());
-    }
-  }
-  Truth t = compute_truth(task, cands, job.experiment);
-  io::write_results(path, results_of(job, cands, t.rows), [&](io::H5File& f) { f.set_attr("truth_key", key); });
-  return t;
-}
-
-struct Metrics {
-  double rho = 0, rho_acc = 0, tau = 0, regret = 0, perf = 0, proxy_seconds = 0, condense_seconds = 0;
-};
 
 double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
 double stdev(const std::vector<double>& v) {
@@ -181,10 +66,8 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
 
   fs::create_directories(job.output_dir + "/condensed");
   io::Results results = results_of(job, cands, truth.rows);
-  std::map<std::pair<std::string, double>, std::vector<Metrics>> table;
-  std::vector<std::string> s_method;
-  std::vector<double> s_budget, s_rho, s_rho_acc, s_tau, s_regret, s_perf, s_proxy_s, s_cond_s;
-  std::vector<std::int64_t> s_seed;
+  std::map<std::pair<std::string, double>, std::vector<ProxyMetrics>> table;
+  std::vector<SummaryRow> summary;
 
   const std::int64_t runs = static_cast<std::int64_t>(e.budgets.size() * e.seeds.size() * e.methods.size());
   Progress progress("condense+evaluate", runs, 0.0);
@@ -200,33 +83,13 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
                              pair, job, dataset, method, c_train, seed, task.num_classes,
                              {{"condense_seconds", pair.seconds}});
 
-        std::vector<double> proxy, proxy_acc;
-        Metrics m;
+        auto rows = proxy_rows(task, cands, {0, static_cast<std::int64_t>(cands.size())}, pair.s_train, pair.s_val,
+                               seed, e, tag);
+        ProxyMetrics m = proxy_metrics(rows, truth, e.evaluate.proxy_score);
         m.condense_seconds = pair.seconds;
-        for (std::size_t c = 0; c < cands.size(); ++c) {
-          auto r = search::train_and_score(cands[c], pair.s_train, pair.s_val, &task.test, task.num_classes,
-                                           static_cast<std::uint64_t>(seed), e.evaluate.proxy);
-          proxy.push_back(e.evaluate.proxy_score == "loss" ? -r.val_loss : r.val_acc);
-          proxy_acc.push_back(r.val_acc);
-          m.proxy_seconds += r.seconds;
-          results.rows.push_back({static_cast<std::int64_t>(c), tag, seed, r.val_acc, r.val_loss, r.test_acc, r.seconds});
-        }
-        m.rho = search::spearman_rho(proxy, truth.val_acc);
-        m.rho_acc = search::spearman_rho(proxy_acc, truth.val_acc);
-        m.tau = search::kendall_tau_b(proxy, truth.val_acc);
-        m.regret = search::top1_regret(proxy, truth.val_acc);
-        m.perf = truth.test_acc[search::argmax(proxy)];
+        results.rows.insert(results.rows.end(), rows.begin(), rows.end());
         table[{method, b}].push_back(m);
-        s_method.push_back(method);
-        s_budget.push_back(b);
-        s_seed.push_back(seed);
-        s_rho.push_back(m.rho);
-        s_rho_acc.push_back(m.rho_acc);
-        s_tau.push_back(m.tau);
-        s_regret.push_back(m.regret);
-        s_perf.push_back(m.perf);
-        s_proxy_s.push_back(m.proxy_seconds);
-        s_cond_s.push_back(m.condense_seconds);
+        summary.push_back({method, b, seed, m});
         progress.step();
         spdlog::info("{}: |S_train| {} |S_val| {}: ρ {:.3f} (acc-ρ {:.3f}) τ {:.3f} regret {:.4f} perf {:.4f}; "
                      "condense {:.1f}s, proxy search {:.1f}s",
@@ -272,16 +135,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
 
   std::string res_path = job.output_dir + "/results.h5";
   io::write_results(res_path, results, [&](io::H5File& f) {
-    f.write_strings("summary/method", s_method);
-    f.write("summary/budget", s_budget);
-    f.write("summary/seed", s_seed);
-    f.write("summary/rho", s_rho);
-    f.write("summary/rho_accuracy", s_rho_acc);
-    f.write("summary/tau", s_tau);
-    f.write("summary/regret", s_regret);
-    f.write("summary/perf", s_perf);
-    f.write("summary/proxy_seconds", s_proxy_s);
-    f.write("summary/condense_seconds", s_cond_s);
+    write_summary(f, summary);
     f.set_attr("noise_ceiling", ceiling);
     f.set_attr("whole_perf", whole_perf);
     f.set_attr("best_test_acc", best_test);

@@ -106,14 +106,14 @@ std::string prepare_dataset(const JobSpec& job) {
   return materialize_dataset(job.dataset, out, prov);
 }
 
-int run_job(const JobSpec& job) {
+int run_job(const JobSpec& job, bool dataset_only) {
   int threads = configure_threads(job.threads);
   spdlog::info("job '{}' from {}: seed {}, {} threads, output in {}", job.name, job.file, job.seed, threads,
                job.output_dir);
   std::string dataset = prepare_dataset(job);
   auto report = io::validate_file(dataset);
   spdlog::info("{} is a valid {} {} file", dataset, report.schema_name, report.schema_version);
-  if (!job.experiment.present) {
+  if (!job.experiment.present || dataset_only) {
     fmt::print("{}", io::inspect_file(dataset));
     fmt::print("job '{}' done: dataset {}\n", job.name, dataset);
     return kExitOk;

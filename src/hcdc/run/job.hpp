@@ -29,8 +29,8 @@ struct JobSpec {
 JobSpec parse_job_file(const std::string& path);
 
 // `hcdc run`: prepares the dataset, validates and summarises it, then runs the condensation
-// experiment when the job has a [condense] section. Returns an exit code.
-int run_job(const JobSpec& job);
+// experiment when the job has a [condense] section (unless dataset_only). Returns an exit code.
+int run_job(const JobSpec& job, bool dataset_only = false);
 // Materialises the dataset into output_dir (or validates the given file); returns its path.
 std::string prepare_dataset(const JobSpec& job);
 

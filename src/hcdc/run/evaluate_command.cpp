@@ -1,0 +1,226 @@
+#include "hcdc/run/evaluate_command.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <regex>
+
+#include "hcdc/core/digest.hpp"
+#include "hcdc/core/error.hpp"
+#include "hcdc/core/threads.hpp"
+#include "hcdc/data/condensed_set.hpp"
+#include "hcdc/dist/communicator.hpp"
+#include "hcdc/io/h5file.hpp"
+#include "hcdc/io/schema.hpp"
+#include "hcdc/run/candidate_evaluation.hpp"
+#include "hcdc/run/row_exchange.hpp"
+#include "hcdc/run/shared_dataset.hpp"
+#include "hcdc/search/rank_metrics.hpp"
+
+namespace hcdc::run {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Slice {
+  int index = 0, count = 1;
+};
+
+Slice parse_slice(const std::string& s) {
+  if (s.empty()) return {};
+  std::smatch m;
+  if (!std::regex_match(s, m, std::regex(R"((\d+)/(\d+))")))
+    throw InputError("", "--slice", fmt::format("expected I/N (slice I of N, 0 ≤ I < N), got '{}'", s));
+  Slice out{std::stoi(m[1]), std::stoi(m[2])};
+  if (out.count < 1 || out.index >= out.count)
+    throw InputError("", "--slice", fmt::format("expected 0 ≤ I < N, got '{}'", s));
+  return out;
+}
+
+CandidateRange as_range(std::pair<std::int64_t, std::int64_t> r) { return {r.first, r.second}; }
+
+std::string slice_path(const JobSpec& job, int index, int count) {
+  return fmt::format("{}/truth-slice-{}-of-{}.h5", job.output_dir, index, count);
+}
+
+// The candidates this rank scores: its balanced share of the slice's balanced share.
+CandidateRange my_candidates(const JobSpec& job, std::int64_t p, Slice slice, const dist::Communicator& comm) {
+  if (p < slice.count)
+    throw InputError("", "--slice", fmt::format("{} slices but only {} candidates", slice.count, p));
+  CandidateRange s = as_range(dist::owned_range(p, slice.index, slice.count));
+  const std::int64_t n = s.end - s.begin;
+  if (n < comm.size())
+    throw InputError(job.file, "search.num_candidates",
+                     fmt::format("{} ranks but only {} candidates to score: every rank needs at least one", comm.size(), n));
+  CandidateRange mine = as_range(dist::owned_range(n, comm.rank(), comm.size()));
+  return {s.begin + mine.begin, s.begin + mine.end};
+}
+
+search::LabelledBlocks blocks(const std::vector<float>& x, const std::vector<std::int64_t>& y,
+                              const std::vector<std::int64_t>& shape, torch::ScalarType dtype) {
+  std::vector<std::int64_t> dims{static_cast<std::int64_t>(y.size())};
+  dims.insert(dims.end(), shape.begin(), shape.end());
+  return {torch::tensor(x, torch::kFloat).view(dims).to(dtype), torch::tensor(y, torch::kLong)};
+}
+
+// A condensed set usable as a proxy for this job: made from the same dataset, with samples of
+// the search space's block shape and the same classes.
+void check_proxy(const data::CondensedSet& cs, const std::string& path, const std::string& dataset,
+                 const condense::GraphTask& task) {
+  const std::string digest = file_digest(dataset);
+  if (cs.source_digest != digest)
+    throw InputError(path, "source_digest",
+                     fmt::format("condensed from another dataset ({}) than the job's {} ({})", cs.source_digest,
+                                 dataset, digest));
+  std::vector<std::int64_t> want{task.train.x.size(1), task.train.x.size(2)};
+  if (cs.sample_shape != want)
+    throw InputError(path, "train/x",
+                     fmt::format("samples of shape [{}] but the job's search space needs [{}] (filter blocks × features)",
+                                 fmt::join(cs.sample_shape, ", "), fmt::join(want, ", ")));
+  if (cs.num_classes != task.num_classes)
+    throw InputError(path, "num_classes", fmt::format("{} classes but the dataset has {}", cs.num_classes, task.num_classes));
+}
+
+// The ground truth at `path` if it was computed for this job's dataset, space and settings.
+std::optional<Truth> matching_truth(const JobSpec& job, const std::string& dataset, const std::string& path,
+                                    bool required, std::size_t p) {
+  if (!fs::exists(path)) {
+    if (required) throw InputError(path, "--truth", "file does not exist");
+    spdlog::warn("no ground truth at {}: proxy metrics skipped (run `hcdc evaluate {}` first)", path, job.file);
+    return std::nullopt;
+  }
+  io::validate_file(path);
+  auto f = io::H5File::open_read(path);
+  if (!f.has_attr("truth_key") || f.attr_string("truth_key") != truth_key(job, dataset)) {
+    if (required)
+      throw InputError(path, "truth_key", "this ground truth was computed for another dataset, search space or settings");
+    spdlog::warn("{} is a ground truth of another dataset/space/settings: proxy metrics skipped", path);
+    return std::nullopt;
+  }
+  auto rows = io::read_results(path).rows;
+  return truth_from_rows(rows, p, job.experiment.evaluate.truth_seeds);
+}
+
+int merge_slices(const JobSpec& job, const std::string& dataset, const std::vector<search::Candidate>& cands,
+                 int count, const std::string& out) {
+  const std::string key = truth_key(job, dataset);
+  const auto p = static_cast<std::int64_t>(cands.size());
+  std::vector<io::ResultRow> rows;
+  for (int i = 0; i < count; ++i) {
+    const std::string path = slice_path(job, i, count);
+    if (!fs::exists(path))
+      throw InputError(path, "--merge-slices", fmt::format("slice {} of {} is missing (did array task {} finish?)", i, count, i));
+    io::validate_file(path);
+    auto f = io::H5File::open_read(path);
+    if (!f.has_attr("truth_key") || f.attr_string("truth_key") != key)
+      throw InputError(path, "truth_key", "this slice was computed for another dataset, search space or settings");
+    auto want = dist::owned_range(p, i, count);
+    if (f.attr_int("slice_index") != i || f.attr_int("slice_count") != count ||
+        f.attr_int("candidate_begin") != want.first || f.attr_int("candidate_end") != want.second)
+      throw InputError(path, "slice_index", fmt::format("does not hold slice {} of {}", i, count));
+    auto part = io::read_results(path).rows;
+    rows.insert(rows.end(), part.begin(), part.end());
+  }
+  io::write_results(out, results_of(job, cands, rows), [&](io::H5File& f) { f.set_attr("truth_key", key); });
+  fmt::print("evaluate: merged {} slices ({} rows, {} candidates) into {}\n", count, rows.size(), p, out);
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
+  const ExperimentSpec& e = job.experiment;
+  if (req.merge_slices > 0 && (!req.proxy.empty() || !req.slice.empty()))
+    throw InputError("", "--merge-slices", "cannot be combined with --proxy or --slice");
+  if (!req.proxy.empty() && !req.slice.empty())
+    throw InputError("", "--slice", "slices split the ground truth; a proxy is scored whole (use ranks to split it)");
+  const Slice slice = parse_slice(req.slice);
+  auto comm = dist::make_communicator_from_environment();
+  configure_threads(job.threads);
+  fs::create_directories(job.output_dir);
+  const std::string dataset = prepare_dataset_on_rank0(*comm, job);
+  auto cands = search::make_candidates(e.space, job.file);
+  const auto p = static_cast<std::int64_t>(cands.size());
+
+  if (req.merge_slices > 0) {
+    int rc = kExitOk;
+    if (comm->rank() == 0) rc = merge_slices(job, dataset, cands, req.merge_slices, req.out.empty() ? job.output_dir + "/truth.h5" : req.out);
+    comm->barrier();
+    return rc;
+  }
+
+  condense::GraphTask task =
+      condense::make_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
+  const CandidateRange mine = my_candidates(job, p, slice, *comm);
+  const CandidateRange sliced = as_range(dist::owned_range(p, slice.index, slice.count));
+  auto t0 = std::chrono::steady_clock::now();
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+
+  if (req.proxy.empty()) {
+    spdlog::info("evaluate: ground truth of candidates [{}, {}) of {}; this rank scores [{}, {}) ({} ranks)",
+                 sliced.begin, sliced.end, p, mine.begin, mine.end, comm->size());
+    auto rows = gather_rows(*comm, truth_rows(task, cands, mine, e));
+    const bool whole = slice.count == 1;
+    const std::string out =
+        !req.out.empty() ? req.out : whole ? job.output_dir + "/truth.h5" : slice_path(job, slice.index, slice.count);
+    if (comm->rank() == 0) {
+      io::write_results(out, results_of(job, cands, rows), [&](io::H5File& f) {
+        f.set_attr("truth_key", truth_key(job, dataset));
+        f.set_attr("slice_index", static_cast<std::int64_t>(slice.index));
+        f.set_attr("slice_count", static_cast<std::int64_t>(slice.count));
+        f.set_attr("candidate_begin", sliced.begin);
+        f.set_attr("candidate_end", sliced.end);
+        f.set_attr("ranks", static_cast<std::int64_t>(comm->size()));
+        f.set_attr("seconds", seconds());
+      });
+      fmt::print("evaluate: ground truth of candidates [{}, {}) of {} on {} ranks: {} rows in {:.1f}s; wrote {}\n",
+                 sliced.begin, sliced.end, p, comm->size(), rows.size(), seconds(), out);
+      if (whole) {
+        Truth t = truth_from_rows(rows, cands.size(), e.evaluate.truth_seeds);
+        auto best = search::argmax(t.val_acc);
+        fmt::print("evaluate: search on the original picks {} (validation accuracy {:.4f}, test accuracy {:.4f})\n",
+                   cands[best].name, t.val_acc[best], t.test_acc[best]);
+      }
+    }
+    comm->barrier();
+    return kExitOk;
+  }
+
+  auto cs = data::read_condensed_set(req.proxy);
+  check_proxy(cs, req.proxy, dataset, task);
+  const auto dt = task.train.x.scalar_type();
+  auto s_train = blocks(cs.x_train, cs.y_train, cs.sample_shape, dt);
+  auto s_val = blocks(cs.x_val, cs.y_val, cs.sample_shape, dt);
+  spdlog::info("evaluate: {} candidates on {} (|S_train| {}, |S_val| {}); this rank scores [{}, {}) ({} ranks)", p,
+               req.proxy, cs.y_train.size(), cs.y_val.size(), mine.begin, mine.end, comm->size());
+  auto rows = gather_rows(*comm, proxy_rows(task, cands, mine, s_train, s_val, cs.seed, e, cs.method));
+  if (comm->rank() == 0) {
+    const std::string truth_path = req.truth.empty() ? job.output_dir + "/truth.h5" : req.truth;
+    auto truth = matching_truth(job, dataset, truth_path, !req.truth.empty(), cands.size());
+    const std::string out = !req.out.empty()
+                                ? req.out
+                                : fmt::format("{}/evaluation-{}.h5", job.output_dir, fs::path(req.proxy).stem().string());
+    std::vector<SummaryRow> summary;
+    if (truth) summary.push_back({cs.method, static_cast<double>(cs.budget), cs.seed, proxy_metrics(rows, *truth, e.evaluate.proxy_score)});
+    io::write_results(out, results_of(job, cands, rows), [&](io::H5File& f) {
+      write_summary(f, summary);
+      f.set_attr("proxy_file", req.proxy);
+      f.set_attr("proxy_score", e.evaluate.proxy_score);
+      f.set_attr("ranks", static_cast<std::int64_t>(comm->size()));
+      f.set_attr("seconds", seconds());
+    });
+    fmt::print("evaluate: {} candidates on {} ({} ranks) in {:.1f}s; wrote {}\n", p, req.proxy, comm->size(), seconds(), out);
+    if (truth) {
+      const auto& m = summary.front().m;
+      fmt::print("evaluate: {} proxy vs ground truth: Spearman ρ {:.3f}, Kendall τ-b {:.3f}, top-1 regret {:.4f}, "
+                 "test accuracy of its pick {:.4f}; search {:.1f}s on the proxy vs {:.1f}s on the original\n",
+                 cs.method, m.rho, m.tau, m.regret, m.perf, m.proxy_seconds, truth->search_seconds);
+    }
+  }
+  comm->barrier();
+  return kExitOk;
+}
+
+}  // namespace hcdc::run

@@ -1,0 +1,13 @@
+#pragma once
+#include <vector>
+
+#include "hcdc/dist/communicator.hpp"
+#include "hcdc/io/results_file.hpp"
+
+namespace hcdc::run {
+
+// Collective: every rank's result rows, concatenated in rank order, on every rank. Doubles
+// travel as hexadecimal floating point, so the gathered rows are bit-exact.
+std::vector<io::ResultRow> gather_rows(dist::Communicator& comm, const std::vector<io::ResultRow>& mine);
+
+}  // namespace hcdc::run

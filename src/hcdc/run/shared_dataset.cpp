@@ -1,0 +1,12 @@
+#include "hcdc/run/shared_dataset.hpp"
+
+namespace hcdc::run {
+
+std::string prepare_dataset_on_rank0(dist::Communicator& comm, const JobSpec& job) {
+  std::string dataset = job.dataset.kind == "file" ? job.dataset.path : job.output_dir + "/dataset.h5";
+  if (comm.rank() == 0) dataset = prepare_dataset(job);
+  comm.barrier();
+  return dataset;
+}
+
+}  // namespace hcdc::run
