@@ -5,6 +5,11 @@
 
 #include "hcdc/dist/communicator.hpp"
 #include "hcdc/dist/trajectory_reducer.hpp"
+#include "hcdc/run/row_exchange.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <thread>
 
 namespace {
 
@@ -27,6 +32,40 @@ TEST(Mpi, AllgatherBytesKeepsRankOrderAndLengths) {
   ASSERT_EQ(static_cast<int>(all.size()), comm->size());
   for (int r = 0; r < comm->size(); ++r)
     EXPECT_EQ(all[static_cast<std::size_t>(r)], std::string(static_cast<std::size_t>(r + 1), static_cast<char>('a' + r)));
+}
+
+TEST(Mpi, TimeInCollectivesCountsWaitingForASlowerRank) {
+  auto comm = dist::make_mpi_communicator();
+  comm->barrier();
+  const double before = comm->seconds_communicating();
+  // The last rank arrives 0.3 s late: every other rank waits for it inside the barrier.
+  if (comm->rank() == comm->size() - 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  comm->barrier();
+  const double waited = comm->seconds_communicating() - before;
+  if (comm->rank() == comm->size() - 1) EXPECT_LT(waited, 0.2);
+  else EXPECT_GT(waited, 0.25);
+}
+
+TEST(Mpi, GatheredResultRowsAreBitExactAndInRankOrder) {
+  auto comm = dist::make_mpi_communicator();
+  std::vector<io::ResultRow> mine;
+  for (int k = 0; k <= comm->rank(); ++k)  // rank r contributes r + 1 rows
+    mine.push_back({comm->rank() * 10 + k, "proxy-" + std::to_string(comm->rank()), k, 1.0 / 3.0 + comm->rank(),
+                    std::nextafter(0.1, 1.0), -0.0, 1e-300 * (k + 1)});
+  auto all = run::gather_rows(*comm, mine);
+  std::size_t i = 0;
+  for (int r = 0; r < comm->size(); ++r)
+    for (int k = 0; k <= r; ++k, ++i) {
+      ASSERT_LT(i, all.size());
+      EXPECT_EQ(all[i].candidate, r * 10 + k);
+      EXPECT_EQ(all[i].proxy, "proxy-" + std::to_string(r));
+      EXPECT_EQ(all[i].seed, k);
+      EXPECT_EQ(all[i].score, 1.0 / 3.0 + r);  // exact, not approximately
+      EXPECT_EQ(all[i].val_loss, std::nextafter(0.1, 1.0));
+      EXPECT_TRUE(std::signbit(all[i].test_acc));
+      EXPECT_EQ(all[i].seconds, 1e-300 * (k + 1));
+    }
+  EXPECT_EQ(i, all.size());
 }
 
 TEST(Mpi, OwnedRangesPartitionTheTrajectories) {

@@ -60,6 +60,7 @@ class MpiCommunicator : public Communicator {
   void allreduce_sum(torch::Tensor& t) override {
     if (!t.is_contiguous() || t.device().type() != torch::kCPU)
       throw std::logic_error("allreduce_sum needs a contiguous CPU tensor");
+    Timed timed(*this);
     MPI_Datatype type;
     if (t.scalar_type() == torch::kDouble) type = MPI_DOUBLE;
     else if (t.scalar_type() == torch::kFloat) type = MPI_FLOAT;
@@ -68,12 +69,14 @@ class MpiCommunicator : public Communicator {
     bytes_ += static_cast<std::int64_t>(t.numel() * t.element_size());
   }
   std::int64_t allreduce_max(std::int64_t v) override {
+    Timed timed(*this);
     long long in = v, out = 0;
     MPI_Allreduce(&in, &out, 1, MPI_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
     bytes_ += 8;
     return out;
   }
   std::vector<std::string> allgather_bytes(const std::string& mine) override {
+    Timed timed(*this);
     int n = static_cast<int>(mine.size());
     std::vector<int> sizes(static_cast<std::size_t>(size_)), displs(static_cast<std::size_t>(size_));
     MPI_Allgather(&n, 1, MPI_INT, sizes.data(), 1, MPI_INT, MPI_COMM_WORLD);
@@ -91,7 +94,10 @@ class MpiCommunicator : public Communicator {
                                static_cast<std::size_t>(sizes[static_cast<std::size_t>(r)])));
     return out;
   }
-  void barrier() override { MPI_Barrier(MPI_COMM_WORLD); }
+  void barrier() override {
+    Timed timed(*this);
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
 
  private:
   int rank_ = 0, size_ = 1;

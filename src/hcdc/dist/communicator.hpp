@@ -4,6 +4,7 @@
 // CUDA tensors plugs in here (bootstrapped by broadcasting its unique id over MPI).
 #include <torch/torch.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,9 +25,25 @@ class Communicator {
   virtual std::vector<std::string> allgather_bytes(const std::string& mine) = 0;
   virtual void barrier() = 0;
   std::int64_t bytes_communicated() const { return bytes_; }
+  // Wall time spent inside collectives: transfer plus waiting for slower ranks. Its spread across
+  // ranks measures load imbalance; its minimum bounds the cost of communication itself.
+  double seconds_communicating() const { return seconds_; }
 
  protected:
+  // Adds the lifetime of a scope (one collective) to seconds_communicating().
+  class Timed {
+   public:
+    explicit Timed(Communicator& c) : c_(c), t0_(std::chrono::steady_clock::now()) {}
+    ~Timed() { c_.seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count(); }
+    Timed(const Timed&) = delete;
+    Timed& operator=(const Timed&) = delete;
+
+   private:
+    Communicator& c_;
+    std::chrono::steady_clock::time_point t0_;
+  };
   std::int64_t bytes_ = 0;
+  double seconds_ = 0;
 };
 
 std::unique_ptr<Communicator> make_local_communicator();

@@ -8,6 +8,7 @@ namespace hcdc::io {
 
 void write_checkpoint(const std::string& path, const Checkpoint& c) {
   write_validated(path, kCheckpointSchema, [&](H5File& f) {
+    f.set_compression(false);
     f.set_attr("step", c.step);
     f.set_attr("seed", c.seed);
     f.set_attr("num_ranks", c.num_ranks);

@@ -56,12 +56,13 @@ H5Handle link_creation_props() {
   return lcpl;
 }
 
-// Chunked + shuffled + deflated for anything larger than a few KiB; tiny arrays stay contiguous.
-H5Handle dataset_creation_props(const std::vector<std::int64_t>& dims, size_t elem_size) {
+// Chunked + shuffled + deflated for anything larger than a few KiB; tiny arrays, and every array
+// when compression is off, stay contiguous.
+H5Handle dataset_creation_props(const std::vector<std::int64_t>& dims, size_t elem_size, bool compress) {
   H5Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   std::int64_t n = 1;
   for (auto d : dims) n *= d;
-  if (dims.empty() || n * static_cast<std::int64_t>(elem_size) < 4096 || n == 0) return dcpl;
+  if (!compress || dims.empty() || n * static_cast<std::int64_t>(elem_size) < 4096 || n == 0) return dcpl;
   // Chunk along the first dimension, about 1 MiB per chunk, whole trailing dimensions.
   std::int64_t row = 1;
   for (size_t i = 1; i < dims.size(); ++i) row *= dims[i];
@@ -247,7 +248,7 @@ void H5File::write(const std::string& dataset, const std::vector<std::int64_t>& 
   std::vector<hsize_t> hd(dims.begin(), dims.end());
   H5Handle space(H5Screate_simple(static_cast<int>(hd.size()), hd.data(), nullptr), H5Sclose);
   H5Handle lcpl = link_creation_props();
-  H5Handle dcpl = dataset_creation_props(dims, sizeof(T));
+  H5Handle dcpl = dataset_creation_props(dims, sizeof(T), compress_);
   H5Handle ds(H5Dcreate2(file_.get(), dataset.c_str(), native_type<T>(), space.get(), lcpl.get(), dcpl.get(),
                          H5P_DEFAULT),
               H5Dclose);

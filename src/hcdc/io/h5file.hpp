@@ -48,6 +48,10 @@ class H5File {
 
   const std::string& path() const { return path_; }
   hid_t id() const { return file_.get(); }
+  // Whether datasets written from now on are shuffled and deflated (the default). Checkpoints
+  // turn it off: their payload (θ, optimiser moments) barely compresses, and a checkpoint is
+  // written at a step boundary that every rank waits for.
+  void set_compression(bool on) { compress_ = on; }
   void flush();
 
   bool exists(const std::string& object_path) const;
@@ -87,6 +91,7 @@ class H5File {
   H5Handle open_attr(const std::string& name, const std::string& object) const;
   std::string path_;
   H5Handle file_;
+  bool compress_ = true;
 };
 
 // Root attributes every hcdc file carries.

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -31,6 +33,7 @@ void on_stop_signal(int sig) { g_stop_signal = sig; }
 // Collective: every rank contributes its trajectories; rank 0 writes the file.
 void save_checkpoint(dist::Communicator& comm, io::CheckpointStore& store, const condense::HcdcLearner& l,
                      const JobSpec& job, const std::string& digest) {
+  const auto t0 = std::chrono::steady_clock::now();
   std::string mine;
   for (std::size_t k = 0; k < l.owned().size(); ++k) {
     std::string blob = l.serialize_trajectory(k);
@@ -67,7 +70,8 @@ void save_checkpoint(dist::Communicator& comm, io::CheckpointStore& store, const
       }
     }
     std::string path = store.save(c);
-    spdlog::info("checkpoint: step {} -> {}", c.step, path);
+    spdlog::info("checkpoint: step {} -> {} ({:.2f}s)", c.step, path,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   comm.barrier();
 }
@@ -150,6 +154,7 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   Progress progress("hcdc", learner.total_steps() - learner.steps_done());
   auto t0 = std::chrono::steady_clock::now();
   const auto bytes0 = comm->bytes_communicated();
+  const double comm_seconds0 = comm->seconds_communicating();
   std::int64_t steps = 0;
   while (!learner.finished()) {
     // Every rank learns of a signal caught by any rank at this step boundary.
@@ -176,6 +181,12 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   double bytes_per_step = steps > 0 ? static_cast<double>(comm->bytes_communicated() - bytes0) / static_cast<double>(steps) : 0;
+  // Time inside collectives on each rank (before this gather): min ≈ communication, max − min ≈ imbalance.
+  double comm_min = comm->seconds_communicating() - comm_seconds0, comm_max = comm_min;
+  for (const auto& s : comm->allgather_bytes(fmt::format("{:a}", comm_min))) {
+    comm_min = std::min(comm_min, std::strtod(s.c_str(), nullptr));
+    comm_max = std::max(comm_max, std::strtod(s.c_str(), nullptr));
+  }
   if (comm->rank() == 0) {
     condense::CondensedPair pair;
     pair.s_train = start.data.s_train;
@@ -186,10 +197,12 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
                   {"seconds", seconds},
                   {"seconds_per_step", seconds / static_cast<double>(std::max<std::int64_t>(steps, 1))},
                   {"bytes_per_step", bytes_per_step},
+                  {"comm_seconds_min", comm_min},
+                  {"comm_seconds_max", comm_max},
                   {"deterministic", e.dist.deterministic ? 1.0 : 0.0}});
-    fmt::print("condense: hcdc on {} ranks: {} steps in {:.2f}s ({:.3f} s/step), {:.0f} bytes communicated per step; "
-               "final alignment loss {:.4f}; wrote {}\n",
-               comm->size(), steps, seconds, seconds / std::max<std::int64_t>(steps, 1), bytes_per_step,
+    fmt::print("condense: hcdc on {} ranks: {} steps in {:.2f}s ({:.3f} s/step), {:.0f} bytes communicated per step, "
+               "{:.2f}..{:.2f}s in collectives; final alignment loss {:.4f}; wrote {}\n",
+               comm->size(), steps, seconds, seconds / std::max<std::int64_t>(steps, 1), bytes_per_step, comm_min, comm_max,
                learner.alignment_history().empty() ? std::nan("") : learner.alignment_history().back(), out_path);
   }
   comm->barrier();
