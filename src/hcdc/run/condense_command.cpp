@@ -19,6 +19,7 @@
 #include "hcdc/run/condensed_output.hpp"
 #include "hcdc/run/shared_dataset.hpp"
 #include "hcdc/dist/communicator.hpp"
+#include "hcdc/dist/nccl_communicator.hpp"
 #include "hcdc/dist/trajectory_reducer.hpp"
 #include "hcdc/io/checkpoint_store.hpp"
 
@@ -94,8 +95,8 @@ void restore_checkpoint(const io::Checkpoint& c, condense::HcdcLearner& l) {
 }  // namespace
 
 int run_condense(const JobSpec& job, const CondenseRequest& req) {
-  auto comm = dist::make_communicator_from_environment();
   const ExperimentSpec& e = job.experiment;
+  auto comm = e.dist.backend == "nccl" ? dist::make_nccl_communicator() : dist::make_communicator_from_environment();
   configure_threads(job.threads);
   const std::string dataset = prepare_dataset_on_rank0(*comm, job);
 

@@ -7,6 +7,7 @@
 #include <random>
 #include <tuple>
 
+#include "hcdc/dist/nccl_communicator.hpp"
 #include "hcdc/hypergrad/solvers.hpp"
 
 namespace hcdc::run {
@@ -130,6 +131,10 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
   h.finish();
 
   auto d = top.table("dist");
+  e.dist.backend = d.get<std::string>("backend", e.dist.backend);
+  if (e.dist.backend != "mpi" && e.dist.backend != "nccl") d.fail("backend", "must be one of mpi, nccl");
+  if (e.dist.backend == "nccl" && !dist::nccl_built())
+    d.fail("backend", "this hcdc was built without NCCL (HCDC_WITH_NCCL found no CUDA toolkit and NCCL); use mpi");
   e.dist.deterministic = d.get<bool>("deterministic", e.dist.deterministic);
   e.dist.checksum_every = static_cast<int>(d.get<std::int64_t>("checksum_every", e.dist.checksum_every));
   e.dist.checkpoint_every = static_cast<int>(d.get<std::int64_t>("checkpoint_every", e.dist.checkpoint_every));
