@@ -114,6 +114,12 @@ int main(int argc, char** argv) {
                fmt::join(r.checked, "; "));
   });
 
+  // Every command that reads a job file takes --set section.key=VALUE overrides.
+  std::vector<std::string> overrides;
+  auto add_set = [&](CLI::App* c) {
+    c->add_option("--set", overrides, "Override a job-file key: section.key=VALUE (TOML value; repeatable)");
+  };
+
   // run
   std::string job_path;
   int job_rc = kExitOk;
@@ -122,16 +128,19 @@ int main(int argc, char** argv) {
   bool dataset_only = false;
   runc->add_flag("--dataset-only", dataset_only,
                  "Only materialise (or check) the job's dataset, then stop (the import stage of a pipeline)");
-  runc->callback([&] { job_rc = run::run_job(run::parse_job_file(job_path), dataset_only); });
+  add_set(runc);
+  runc->callback([&] { job_rc = run::run_job(run::parse_job_file(job_path, overrides), dataset_only); });
 
   // hpo / hypergrad
   std::string hpo_job, hg_job;
   auto* hpo = app.add_subcommand("hpo", "Continuous hyperparameter optimisation by hypergradients on a dataset");
   hpo->add_option("JOB", hpo_job, "Job file ([dataset], [model], [train], [solver], [hpo])")->required();
-  hpo->callback([&] { job_rc = run::run_hpo(run::parse_job_file(hpo_job)); });
+  add_set(hpo);
+  hpo->callback([&] { job_rc = run::run_hpo(run::parse_job_file(hpo_job, overrides)); });
   auto* hg = app.add_subcommand("hypergrad", "Train θ, then compute the hypergradient with each solver");
   hg->add_option("JOB", hg_job, "Job file ([dataset], [model], [train], [solver], [hypergrad])")->required();
-  hg->callback([&] { job_rc = run::run_hypergrad(run::parse_job_file(hg_job)); });
+  add_set(hg);
+  hg->callback([&] { job_rc = run::run_hypergrad(run::parse_job_file(hg_job, overrides)); });
 
   // condense
   std::string cond_job;
@@ -144,10 +153,11 @@ int main(int argc, char** argv) {
   cond->add_option("--budget", cond_budget, "c_train / n (default: the job's first budget)");
   cond->add_option("--seed", cond_seed, "Condensation seed (default: the job's first seed)");
   cond->add_flag("--resume", creq.resume, "Continue from the newest valid checkpoint in [dist].checkpoint_dir");
+  add_set(cond);
   cond->callback([&] {
     if (cond_budget > 0) creq.budget = cond_budget;
     if (cond_seed >= 0) creq.seed = cond_seed;
-    job_rc = run::run_condense(run::parse_job_file(cond_job), creq);
+    job_rc = run::run_condense(run::parse_job_file(cond_job, overrides), creq);
   });
 
   // evaluate
@@ -162,7 +172,8 @@ int main(int argc, char** argv) {
   ev->add_option("--slice", ereq.slice, "I/N: score only slice I of N of the candidates (Slurm job-array task)");
   ev->add_option("--merge-slices", ereq.merge_slices, "N: merge truth-slice-*-of-N.h5 into the ground truth");
   ev->add_option("--out", ereq.out, "Results file (default: truth.h5, truth-slice-I-of-N.h5 or evaluation-<proxy>.h5)");
-  ev->callback([&] { job_rc = run::run_evaluate(run::parse_job_file(eval_job), ereq); });
+  add_set(ev);
+  ev->callback([&] { job_rc = run::run_evaluate(run::parse_job_file(eval_job, overrides), ereq); });
 
   // Thread count and logging must be in force before any subcommand callback runs.
   app.parse_complete_callback([&] {

@@ -42,6 +42,29 @@ num_test = 20
   EXPECT_NE(j.text.find("num_nodes = 300"), std::string::npos);
 }
 
+TEST_F(JobFile, CommandLineOverridesReplaceAndAddKeysAndAreRecorded) {
+  const std::string text = "[job]\nname = \"t\"\nseed = 4\n[dataset]\nkind = \"csbm\"\nnum_nodes = 300\n";
+  auto p = job(text);
+  EXPECT_EQ(run::parse_job_file(p).text, text);  // no override: the file verbatim, comments and all
+  auto j = run::parse_job_file(p, {"dataset.num_nodes=500", "job.output_dir=/tmp/x", "hcdc.sval_lr=0.5",
+                                   "condense.budgets=[0.01, 0.02]", "condense.methods=[\"random\"]"});
+  EXPECT_EQ(j.dataset.csbm.num_nodes, 500);              // replaced
+  EXPECT_EQ(j.output_dir, "/tmp/x");                     // a bare string
+  EXPECT_DOUBLE_EQ(j.experiment.hcdc.sval_lr, 0.5);      // a table that was missing
+  EXPECT_EQ(j.experiment.budgets, (std::vector<double>{0.01, 0.02}));
+  EXPECT_TRUE(j.experiment.present);
+  // The recorded text is the effective configuration: read back, it gives the same job.
+  auto q = job(j.text);
+  auto k = run::parse_job_file(q);
+  EXPECT_EQ(k.dataset.csbm.num_nodes, 500);
+  EXPECT_EQ(k.output_dir, "/tmp/x");
+  EXPECT_EQ(k.experiment.methods, (std::vector<std::string>{"random"}));
+  expect_input_error([&] { run::parse_job_file(p, {"dataset.num_nodez=5"}); }, "dataset.num_nodez", "unknown key");
+  expect_input_error([&] { run::parse_job_file(p, {"num_nodes"}); }, "--set", "expected section.key=VALUE");
+  expect_input_error([&] { run::parse_job_file(p, {"job.seed.x=1"}); }, "--set", "is not a table");
+  expect_input_error([&] { run::parse_job_file(p, {"job.seed=\"four\""}); }, "job.seed", "expected an integer");
+}
+
 TEST_F(JobFile, UnknownKeyIsNamed) {
   auto p = job("[job]\nname = \"t\"\n[dataset]\nkind = \"csbm\"\nnum_nodez = 5\n");
   expect_input_error([&] { run::parse_job_file(p); }, "dataset.num_nodez", "unknown key");

@@ -40,9 +40,14 @@ Tensor synthetic_blocks(const Tensor& x, const Tensor& adjacency, std::int64_t b
   return torch::stack(b, 1);
 }
 
-// GCond's adjacency generator: a pair MLP 2F → h → h → 1 (ReLU; no batch norm, for determinism).
+// GCond's adjacency generator: a pair MLP 2F → h → h → 1, each hidden layer batch-normalised over
+// all m² pairs, then ReLU. The batch normalisation matters: row-normalised features are small and
+// alike, so without it every logit sits near the output bias, every edge near sigmoid(0) = ½, and
+// the synthetic graph is a uniform complete graph whose propagation averages all classes away.
+// Batch statistics are used in every call (the whole pair set is always the batch), so the
+// generator stays deterministic and has no running state to checkpoint.
 struct AdjacencyMlp {
-  Tensor w1, b1, w2, b2, w3, b3;
+  Tensor w1, b1, g1, s1, w2, b2, g2, s2, w3, b3;
   AdjacencyMlp(std::int64_t f, std::int64_t h, std::uint64_t seed, torch::Dtype dt) {
     std::mt19937_64 rng(seed);
     auto glorot = [&](std::int64_t r, std::int64_t c) {
@@ -58,15 +63,24 @@ struct AdjacencyMlp {
     b1 = torch::zeros({h}, dt).requires_grad_(true);
     b2 = torch::zeros({h}, dt).requires_grad_(true);
     b3 = torch::zeros({1}, dt).requires_grad_(true);
+    g1 = torch::ones({h}, dt).requires_grad_(true);  // batch-norm scale and shift
+    g2 = torch::ones({h}, dt).requires_grad_(true);
+    s1 = torch::zeros({h}, dt).requires_grad_(true);
+    s2 = torch::zeros({h}, dt).requires_grad_(true);
   }
-  std::vector<Tensor> params() const { return {w1, b1, w2, b2, w3, b3}; }
+  std::vector<Tensor> params() const { return {w1, b1, g1, s1, w2, b2, g2, s2, w3, b3}; }
+  static Tensor batch_norm(const Tensor& h, const Tensor& scale, const Tensor& shift) {
+    Tensor mean = h.mean({0, 1}, true);
+    Tensor var = (h - mean).pow(2).mean({0, 1}, true);
+    return (h - mean) / torch::sqrt(var + 1e-5) * scale + shift;
+  }
   Tensor operator()(const Tensor& x) const {
     const auto m = x.size(0), f = x.size(1);
     // [x_i ‖ x_j] through the first layer splits into x_i W_a + x_j W_b: no m² × 2F tensor.
     Tensor a = x.mm(w1.narrow(0, 0, f)), b = x.mm(w1.narrow(0, f, f));
-    Tensor h = torch::relu(a.unsqueeze(1) + b.unsqueeze(0) + b1);           // m × m × h
-    h = torch::relu(h.matmul(w2) + b2);
-    Tensor logits = (h.matmul(w3) + b3).squeeze(2);                          // m × m
+    Tensor h = torch::relu(batch_norm(a.unsqueeze(1) + b.unsqueeze(0) + b1, g1, s1));  // m × m × h
+    h = torch::relu(batch_norm(h.matmul(w2) + b2, g2, s2));
+    Tensor logits = (h.matmul(w3) + b3).squeeze(2);                                     // m × m
     Tensor adj = torch::sigmoid((logits + logits.t()) / 2);
     return adj * (1 - torch::eye(m, x.options()));
   }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "hcdc/config/overrides.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/threads.hpp"
 #include "hcdc/io/h5file.hpp"
@@ -49,15 +50,16 @@ void parse_hpo(config::StrictTable t, hypergrad::HpoOptions& o) {
 
 }  // namespace
 
-JobSpec parse_job_file(const std::string& path) {
+JobSpec parse_job_file(const std::string& path, const std::vector<std::string>& overrides) {
   toml::table root = config::parse_toml_file(path);
+  config::apply_overrides(root, overrides);
   config::StrictTable top(&root, path, "");
   JobSpec j;
   j.file = path;
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
-  j.text = ss.str();
+  j.text = config::effective_text(ss.str(), root, overrides);
 
   auto job = top.table("job");
   j.name = job.require<std::string>("name");

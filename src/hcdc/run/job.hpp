@@ -26,7 +26,9 @@ struct JobSpec {
   ExperimentSpec experiment;  // [search] [evaluate] [condense] [matching] [hcdc]
 };
 
-JobSpec parse_job_file(const std::string& path);
+// `overrides`: "section.key=VALUE" settings applied over the file (hcdc ... --set); the job's
+// recorded text is then the effective configuration.
+JobSpec parse_job_file(const std::string& path, const std::vector<std::string>& overrides = {});
 
 // `hcdc run`: prepares the dataset, validates and summarises it, then runs the condensation
 // experiment when the job has a [condense] section (unless dataset_only). Returns an exit code.
