@@ -70,8 +70,8 @@ struct AdjacencyMlp {
   }
   std::vector<Tensor> params() const { return {w1, b1, g1, s1, w2, b2, g2, s2, w3, b3}; }
   static Tensor batch_norm(const Tensor& h, const Tensor& scale, const Tensor& shift) {
-    Tensor mean = h.mean({0, 1}, true);
-    Tensor var = (h - mean).pow(2).mean({0, 1}, true);
+    Tensor mean = h.mean(torch::IntArrayRef{0, 1}, true);
+    Tensor var = (h - mean).pow(2).mean(torch::IntArrayRef{0, 1}, true);
     return (h - mean) / torch::sqrt(var + 1e-5) * scale + shift;
   }
   Tensor operator()(const Tensor& x) const {
