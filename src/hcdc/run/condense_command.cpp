@@ -158,8 +158,12 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   const double comm_seconds0 = comm->seconds_communicating();
   std::int64_t steps = 0;
   while (!learner.finished()) {
-    // Every rank learns of a signal caught by any rank at this step boundary.
-    if (comm->allreduce_max(g_stop_signal) != 0) {
+    // Ranks synchronise only where they must — the S_val update every T_λ steps — and agree on
+    // stopping and compare checksums there too. A collective on every step would make each step
+    // wait for the slower rank and add up both ranks' jitter; between sync points it averages out.
+    const bool sync_point = learner.t() % e.hcdc.lambda_every == 0;
+    // Every rank learns of a signal caught by any rank at the next sync point.
+    if (sync_point && comm->allreduce_max(g_stop_signal) != 0) {
       save_checkpoint(*comm, store, learner, job, digest);
       if (comm->rank() == 0) spdlog::warn("stopped by a signal at step {}; resume with --resume", learner.steps_done());
       return kExitPreempted;
@@ -167,7 +171,9 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
     learner.step();
     ++steps;
     if (comm->rank() == 0) progress.step();
-    if (learner.steps_done() % e.dist.checksum_every == 0) {
+    const bool check = e.dist.checksum_every > 0 ? learner.steps_done() % e.dist.checksum_every == 0
+                                                 : learner.t() % e.hcdc.lambda_every == 0;
+    if (check) {
       auto sv = learner.s_val().detach().contiguous();
       Crc32 crc;
       crc.update(sv.data_ptr(), static_cast<std::size_t>(sv.numel() * sv.element_size()));

@@ -23,7 +23,7 @@ struct EvaluateSpec {
 struct DistSpec {
   std::string backend = "mpi";  // mpi: MPI on CPU tensors; nccl: NCCL all-reduce on the GPU (builds with NCCL)
   bool deterministic = false;   // bit-identical S_val for any number of ranks
-  int checksum_every = 10;      // cross-rank S_val checksum period (steps)
+  int checksum_every = 0;       // cross-rank S_val checksum period (steps); 0: after every S_val update
   int checkpoint_every = 50;    // steps; 0: only at exit
   std::string checkpoint_dir;   // default <output_dir>/checkpoints
   int keep = 2;
