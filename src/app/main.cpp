@@ -117,7 +117,8 @@ int main(int argc, char** argv) {
   // Every command that reads a job file takes --set section.key=VALUE overrides.
   std::vector<std::string> overrides;
   auto add_set = [&](CLI::App* c) {
-    c->add_option("--set", overrides, "Override a job-file key: section.key=VALUE (TOML value; repeatable)");
+    c->add_option("--set", overrides, "Override a job-file key: section.key=VALUE (TOML value; repeat --set for more)")
+        ->allow_extra_args(false);  // one value per --set: a job file after it stays positional
   };
 
   // run
