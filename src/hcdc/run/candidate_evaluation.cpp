@@ -24,6 +24,12 @@ std::string truth_key(const JobSpec& job, const std::string& dataset) {
                        (e.evaluate.normalize_features ? "n" : "r"));
 }
 
+bool has_truth_key(const std::string& path, const std::string& key) {
+  io::validate_file(path);
+  auto f = io::H5File::open_read(path);
+  return f.has_attr("truth_key") && f.attr_string("truth_key") == key;
+}
+
 std::vector<io::ResultRow> truth_rows(const condense::GraphTask& task, const std::vector<search::Candidate>& cands,
                                       CandidateRange range, const ExperimentSpec& e) {
   const int seeds = e.evaluate.truth_seeds;
@@ -81,9 +87,7 @@ Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, cons
   const std::string key = truth_key(job, dataset);
   if (std::filesystem::exists(path)) {
     try {
-      io::validate_file(path);
-      auto f = io::H5File::open_read(path);
-      if (f.has_attr("truth_key") && f.attr_string("truth_key") == key) {
+      if (has_truth_key(path, key)) {
         spdlog::info("ground truth: reusing {}", path);
         return truth_from_rows(io::read_results(path).rows, cands.size(), job.experiment.evaluate.truth_seeds);
       }

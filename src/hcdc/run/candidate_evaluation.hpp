@@ -29,6 +29,9 @@ struct Truth {
 // What a ground truth depends on (dataset bytes, search space, training settings): a cached
 // truth file is reused only when its `truth_key` attribute matches.
 std::string truth_key(const JobSpec& job, const std::string& dataset);
+// Whether the results file at `path` (validated first; InputError if it is not a valid file)
+// carries the given ground-truth key.
+bool has_truth_key(const std::string& path, const std::string& key);
 
 // Ground-truth rows of candidates [begin, end): proxy "whole" for seeds 0..s-1 and
 // "whole-noise" for seeds s..2s-1 (when the noise ceiling is on), candidate-major.

@@ -91,9 +91,7 @@ std::optional<Truth> matching_truth(const JobSpec& job, const std::string& datas
     spdlog::warn("no ground truth at {}: proxy metrics skipped (run `hcdc evaluate {}` first)", path, job.file);
     return std::nullopt;
   }
-  io::validate_file(path);
-  auto f = io::H5File::open_read(path);
-  if (!f.has_attr("truth_key") || f.attr_string("truth_key") != truth_key(job, dataset)) {
+  if (!has_truth_key(path, truth_key(job, dataset))) {
     if (required)
       throw InputError(path, "truth_key", "this ground truth was computed for another dataset, search space or settings");
     spdlog::warn("{} is a ground truth of another dataset/space/settings: proxy metrics skipped", path);
@@ -112,10 +110,9 @@ int merge_slices(const JobSpec& job, const std::string& dataset, const std::vect
     const std::string path = slice_path(job, i, count);
     if (!fs::exists(path))
       throw InputError(path, "--merge-slices", fmt::format("slice {} of {} is missing (did array task {} finish?)", i, count, i));
-    io::validate_file(path);
-    auto f = io::H5File::open_read(path);
-    if (!f.has_attr("truth_key") || f.attr_string("truth_key") != key)
+    if (!has_truth_key(path, key))
       throw InputError(path, "truth_key", "this slice was computed for another dataset, search space or settings");
+    auto f = io::H5File::open_read(path);
     auto want = dist::owned_range(p, i, count);
     if (f.attr_int("slice_index") != i || f.attr_int("slice_count") != count ||
         f.attr_int("candidate_begin") != want.first || f.attr_int("candidate_end") != want.second)

@@ -10,19 +10,14 @@
 #include <fstream>
 #include <map>
 #include <numeric>
-#include <random>
 
-#include "hcdc/core/digest.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
 #include "hcdc/core/threads.hpp"
 #include "hcdc/run/candidate_evaluation.hpp"
 #include "hcdc/run/condensed_output.hpp"
-#include "hcdc/data/graph.hpp"
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/results_file.hpp"
-#include "hcdc/io/schema.hpp"
-#include "hcdc/models/decoupled_filter.hpp"
 #include "hcdc/search/rank_metrics.hpp"
 
 namespace hcdc::run {
