@@ -38,8 +38,10 @@ endif()
 set(HCDC_HAVE_NCCL OFF)
 if(NOT HCDC_WITH_NCCL STREQUAL "OFF")
   find_package(CUDAToolkit QUIET)
-  find_path(NCCL_INCLUDE_DIR nccl.h HINTS ENV NCCL_HOME PATH_SUFFIXES include)
-  find_library(NCCL_LIBRARY nccl HINTS ENV NCCL_HOME PATH_SUFFIXES lib lib64)
+  # NCCL sits beside the toolkit in NVIDIA's and pip's layouts (e.g. /usr/local/cuda/lib),
+  # elsewhere under $NCCL_HOME.
+  find_path(NCCL_INCLUDE_DIR nccl.h HINTS ENV NCCL_HOME ${CUDAToolkit_INCLUDE_DIRS} PATH_SUFFIXES include)
+  find_library(NCCL_LIBRARY nccl HINTS ENV NCCL_HOME ${CUDAToolkit_LIBRARY_DIR} PATH_SUFFIXES lib lib64)
   if(CUDAToolkit_FOUND AND NCCL_INCLUDE_DIR AND NCCL_LIBRARY AND HCDC_WITH_MPI)
     set(HCDC_HAVE_NCCL ON)
   elseif(HCDC_WITH_NCCL STREQUAL "ON")

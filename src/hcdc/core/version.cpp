@@ -10,6 +10,10 @@
 #ifdef HCDC_HAVE_MPI
 #include <mpi.h>
 #endif
+#ifdef HCDC_HAVE_NCCL
+#include <cuda_runtime.h>
+#include <nccl.h>
+#endif
 
 namespace hcdc {
 
@@ -29,10 +33,14 @@ std::string dependency_versions() {
   mpi = std::string(buf, static_cast<size_t>(len));
   if (auto pos = mpi.find_first_of(",\n"); pos != std::string::npos) mpi.resize(pos);
 #endif
+  std::string nccl = "not built";
 #ifdef HCDC_HAVE_NCCL
-  const char* nccl = "built";
-#else
-  const char* nccl = "not built";
+  // Versions of the libraries loaded at run time (both calls work without a GPU or driver).
+  // NCCL >= 2.9 encodes MAJOR*10000 + MINOR*100 + PATCH; CUDA encodes MAJOR*1000 + MINOR*10.
+  int nv = 0, cv = 0;
+  ncclGetVersion(&nv);
+  cudaRuntimeGetVersion(&cv);
+  nccl = fmt::format("{}.{}.{} (CUDA runtime {}.{})", nv / 10000, nv / 100 % 100, nv % 100, cv / 1000, cv / 10 % 100);
 #endif
   return fmt::format("LibTorch {}\nMPI {}\nHDF5 {}.{}.{}\nNCCL {}", TORCH_VERSION, mpi, maj, min, rel, nccl);
 }

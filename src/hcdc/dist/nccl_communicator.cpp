@@ -35,8 +35,10 @@ class NcclCommunicator : public Communicator {
  public:
   NcclCommunicator() : host_(make_mpi_communicator()) {
     int devices = 0;
-    check_cuda(cudaGetDeviceCount(&devices), "cudaGetDeviceCount");
-    if (devices < 1) throw std::runtime_error(fmt::format("NCCL backend: rank {} sees no CUDA device", host_->rank()));
+    const cudaError_t e = cudaGetDeviceCount(&devices);
+    if (e != cudaSuccess || devices < 1)
+      throw std::runtime_error(fmt::format("NCCL backend: rank {} sees no CUDA device ({})", host_->rank(),
+                                           e != cudaSuccess ? cudaGetErrorString(e) : "device count 0"));
     device_ = node_local_rank() % devices;
     check_cuda(cudaSetDevice(device_), "cudaSetDevice");
     ncclUniqueId id;
@@ -46,6 +48,7 @@ class NcclCommunicator : public Communicator {
     check_cuda(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
   }
   ~NcclCommunicator() override {
+    if (staging_ != nullptr) cudaFree(staging_);
     if (stream_ != nullptr) cudaStreamDestroy(stream_);
     if (comm_ != nullptr) ncclCommDestroy(comm_);
   }
@@ -56,8 +59,9 @@ class NcclCommunicator : public Communicator {
   int size() const override { return host_->size(); }
   std::string backend() const override { return fmt::format("nccl (GPU {})", device_); }
 
-  // A CUDA tensor on this rank's GPU is reduced in place; a CPU tensor (the learner runs on the
-  // CPU in CPU builds of LibTorch) is staged through the GPU and copied back.
+  // A CUDA tensor on this rank's GPU is reduced in place. A CPU tensor (Debian's LibTorch is a
+  // CPU build, so the learner's tensors live on the host) is staged through a device buffer of
+  // this communicator's own with cudaMemcpy: that needs the CUDA runtime, not a CUDA LibTorch.
   void allreduce_sum(torch::Tensor& t) override {
     if (!t.is_contiguous()) throw std::logic_error("allreduce_sum needs a contiguous tensor");
     ncclDataType_t type;
@@ -67,15 +71,21 @@ class NcclCommunicator : public Communicator {
     if (t.is_cuda() && t.device().index() != device_)
       throw std::logic_error(fmt::format("allreduce_sum: tensor on GPU {}, this rank drives GPU {}", t.device().index(), device_));
     Timed timed(*this);
-    torch::Tensor dev = t.is_cuda() ? t : t.to(torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(device_)));
-    // LibTorch produced the tensor on its own stream: finish that work before NCCL reads it.
-    check_cuda(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
-    check_nccl(ncclAllReduce(dev.data_ptr(), dev.data_ptr(), static_cast<size_t>(dev.numel()), type, ncclSum, comm_,
-                             stream_),
-               "ncclAllReduce");
+    const auto count = static_cast<size_t>(t.numel());
+    const auto bytes = count * static_cast<size_t>(t.element_size());
+    void* buf = t.data_ptr();
+    if (t.is_cuda()) {
+      // LibTorch produced the tensor on its own stream: finish that work before NCCL reads it.
+      check_cuda(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
+    } else {
+      buf = staging(bytes);
+      check_cuda(cudaMemcpyAsync(buf, t.data_ptr(), bytes, cudaMemcpyHostToDevice, stream_), "cudaMemcpy to GPU");
+    }
+    check_nccl(ncclAllReduce(buf, buf, count, type, ncclSum, comm_, stream_), "ncclAllReduce");
+    if (!t.is_cuda())
+      check_cuda(cudaMemcpyAsync(t.data_ptr(), buf, bytes, cudaMemcpyDeviceToHost, stream_), "cudaMemcpy to host");
     check_cuda(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
-    if (!t.is_cuda()) t.copy_(dev);
-    bytes_ += static_cast<std::int64_t>(t.numel() * t.element_size());
+    bytes_ += static_cast<std::int64_t>(bytes);
   }
   std::int64_t allreduce_max(std::int64_t v) override {
     Counted c(*this);
@@ -105,8 +115,23 @@ class NcclCommunicator : public Communicator {
     Timed timed_;
   };
 
+  // The device buffer for host tensors, grown to the largest all-reduce seen (S_val's gradient
+  // has the same size every step, so this allocates once).
+  void* staging(size_t bytes) {
+    if (bytes > staging_bytes_) {
+      if (staging_ != nullptr) check_cuda(cudaFree(staging_), "cudaFree");
+      staging_ = nullptr;
+      staging_bytes_ = 0;
+      check_cuda(cudaMalloc(&staging_, bytes), "cudaMalloc");
+      staging_bytes_ = bytes;
+    }
+    return staging_;
+  }
+
   std::unique_ptr<Communicator> host_;
   int device_ = 0;
+  void* staging_ = nullptr;
+  size_t staging_bytes_ = 0;
   ncclComm_t comm_ = nullptr;
   cudaStream_t stream_ = nullptr;
 };
@@ -114,11 +139,17 @@ class NcclCommunicator : public Communicator {
 }  // namespace
 
 bool nccl_built() { return true; }
+
+int visible_cuda_devices() {
+  int n = 0;
+  return cudaGetDeviceCount(&n) == cudaSuccess ? n : 0;
+}
 std::unique_ptr<Communicator> make_nccl_communicator() { return std::make_unique<NcclCommunicator>(); }
 
 #else
 
 bool nccl_built() { return false; }
+int visible_cuda_devices() { return 0; }
 std::unique_ptr<Communicator> make_nccl_communicator() {
   throw std::runtime_error("hcdc was built without NCCL (HCDC_WITH_NCCL found no CUDA toolkit and NCCL)");
 }

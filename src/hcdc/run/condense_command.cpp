@@ -92,11 +92,20 @@ void restore_checkpoint(const io::Checkpoint& c, condense::HcdcLearner& l) {
     l.restore_trajectory(k, bytes(fmt::format("trajectory/{:06d}", l.owned()[k])));
 }
 
+// A job that asks for NCCL on a node without a usable GPU is a configuration error of that job:
+// one line naming the setting, exit 2 (every rank finds the same).
+std::unique_ptr<dist::Communicator> make_communicator(const JobSpec& job) {
+  if (job.experiment.dist.backend != "nccl") return dist::make_communicator_from_environment();
+  if (dist::visible_cuda_devices() < 1)
+    throw InputError(job.file, "dist.backend", "\"nccl\" needs a CUDA device on every rank and this one sees none; use \"mpi\"");
+  return dist::make_nccl_communicator();
+}
+
 }  // namespace
 
 int run_condense(const JobSpec& job, const CondenseRequest& req) {
   const ExperimentSpec& e = job.experiment;
-  auto comm = e.dist.backend == "nccl" ? dist::make_nccl_communicator() : dist::make_communicator_from_environment();
+  auto comm = make_communicator(job);
   configure_threads(job.threads);
   const std::string dataset = prepare_dataset_on_rank0(*comm, job);
 
