@@ -6,6 +6,8 @@
 #include "hcdc/condense/condensers.hpp"
 #include "hcdc/data/condensed_set.hpp"
 #include "hcdc/data/csbm.hpp"
+#include "hcdc/hypergrad/inner_training.hpp"
+#include "hcdc/models/classification_problem.hpp"
 #include "hcdc/search/rank_metrics.hpp"
 #include "test_helpers.hpp"
 
@@ -137,6 +139,73 @@ TEST_F(Condense, HcdcLowersTheAlignmentLossAndRaisesRankingOverItsRandomStart) {
   double first = (h[0] + h[1] + h[2] + h[3]) / 4, last = (h[h.size() - 1] + h[h.size() - 2] + h[h.size() - 3] + h[h.size() - 4]) / 4;
   std::cout << "alignment loss " << first << " → " << last << "\n";
   EXPECT_LT(last, first);
+}
+
+TEST_F(Condense, GtAtThetaTrainedOnTFollowsAnIndependentTrainingOnT) {
+  // λ held fixed (η_λ = 0): θ_T after one outer iteration must be T_θ Adam steps on T's train
+  // loss from the trajectory's own θ_0, computed here by the plain inner trainer.
+  auto s = settings("hcdc");
+  s.hcdc.g_t_theta = condense::GtTheta::kTTrain;
+  s.hcdc.lambda_lr = 0;
+  s.hcdc.outer_iterations = 1;
+  condense::HcdcStart start = condense::prepare_hcdc(task, s);
+  condense::HcdcLearner l(start.data, s.hcdc_trajectories, {0, 1}, start.s_val_init, s.hcdc, s.seed,
+                          condense::local_reducer());
+  std::vector<torch::Tensor> theta0;
+  for (std::size_t k = 0; k < 2; ++k) {
+    theta0.push_back(l.trajectory_theta(k, true).clone());
+    EXPECT_TRUE(torch::equal(theta0.back(), l.trajectory_theta(k)));  // θ_T starts at the trajectory's θ_0
+  }
+  for (int t = 0; t < s.hcdc.trajectory_steps - 1; ++t) l.step();  // stop before the restart
+  for (std::size_t k = 0; k < 2; ++k) {
+    const auto& c = s.hcdc_trajectories[k];
+    auto model = search::make_model(c, task.train.x.size(2), task.num_classes);
+    models::ClassificationProblem pt(model, {{task.train.x, nullptr}, {}, task.train.y},
+                                     {{task.val.x, nullptr}, {}, task.val.y}, s.hcdc.weight_decay);
+    auto lambda = torch::tensor(c.lambda, torch::kDouble).to(task.train.x.scalar_type());
+    auto expect = hypergrad::train_theta(pt, theta0[k], lambda,
+                                         {"adam", s.hcdc.theta_lr, 0, s.hcdc.trajectory_steps - 1});
+    EXPECT_TRUE(torch::allclose(l.trajectory_theta(k, true), expect, 1e-12, 1e-12)) << "trajectory " << k;
+    EXPECT_FALSE(torch::allclose(l.trajectory_theta(k, true), l.trajectory_theta(k), 1e-3, 1e-3))
+        << "θ_T should differ from the S_train θ";
+  }
+  EXPECT_THROW(l.trajectory_theta(5), std::out_of_range);
+}
+
+TEST_F(Condense, GtOnTTrainChangesSValAndSurvivesACheckpointRoundTrip) {
+  auto s = settings("hcdc");
+  s.hcdc.g_t_theta = condense::GtTheta::kTTrain;
+  condense::HcdcStart start = condense::prepare_hcdc(task, s);
+  std::vector<std::int64_t> owned{0, 1, 2, 3};
+  auto make = [&] {
+    return condense::HcdcLearner(start.data, s.hcdc_trajectories, owned, start.s_val_init, s.hcdc, s.seed,
+                                 condense::local_reducer());
+  };
+  condense::HcdcLearner straight = make();
+  while (straight.step()) {
+  }
+  // Stop mid-trajectory, serialise, restore into a fresh learner and finish.
+  condense::HcdcLearner first = make();
+  for (int t = 0; t < 15; ++t) first.step();
+  std::vector<std::string> blobs;
+  for (std::size_t k = 0; k < owned.size(); ++k) blobs.push_back(first.serialize_trajectory(k));
+  condense::HcdcLearner resumed = make();
+  resumed.restore(first.s_val().detach(), first.serialize_sval_optimizer(), first.outer(), first.t(),
+                  first.alignment_history(), first.skipped_solves());
+  for (std::size_t k = 0; k < owned.size(); ++k) resumed.restore_trajectory(k, blobs[k]);
+  while (resumed.step()) {
+  }
+  EXPECT_TRUE(torch::equal(resumed.s_val(), straight.s_val()));
+  // The default (g_T at the S_train θ) learns a different S_val from the same start.
+  auto d = s;
+  d.hcdc.g_t_theta = condense::GtTheta::kSTrain;
+  condense::HcdcLearner other(start.data, s.hcdc_trajectories, owned, start.s_val_init, d.hcdc, s.seed,
+                              condense::local_reducer());
+  while (other.step()) {
+  }
+  EXPECT_FALSE(torch::allclose(other.s_val(), straight.s_val()));
+  // A blob with θ_T does not restore into a learner without one.
+  EXPECT_THROW(other.restore_trajectory(0, blobs[0]), std::logic_error);
 }
 
 TEST_F(Condense, BadSettingsAreNamed) {

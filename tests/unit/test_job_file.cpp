@@ -63,6 +63,9 @@ TEST_F(JobFile, CommandLineOverridesReplaceAndAddKeysAndAreRecorded) {
   expect_input_error([&] { run::parse_job_file(p, {"num_nodes"}); }, "--set", "expected section.key=VALUE");
   expect_input_error([&] { run::parse_job_file(p, {"job.seed.x=1"}); }, "--set", "is not a table");
   expect_input_error([&] { run::parse_job_file(p, {"job.seed=\"four\""}); }, "job.seed", "expected an integer");
+  EXPECT_EQ(run::parse_job_file(p, {"hcdc.g_t_theta=\"t_train\""}).experiment.hcdc.g_t_theta, condense::GtTheta::kTTrain);
+  EXPECT_EQ(k.experiment.hcdc.g_t_theta, condense::GtTheta::kSTrain);  // the default
+  expect_input_error([&] { run::parse_job_file(p, {"hcdc.g_t_theta=\"val\""}); }, "hcdc.g_t_theta", "must be one of");
 }
 
 TEST_F(JobFile, UnknownKeyIsNamed) {

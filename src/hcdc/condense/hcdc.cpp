@@ -47,6 +47,11 @@ void HcdcLearner::restart_trajectories() {
     tr.lambda = torch::tensor(c.lambda, torch::kDouble).to(dt);
     tr.opt = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{tr.theta},
                                                   torch::optim::AdamOptions(o_.theta_lr));
+    if (o_.g_t_theta == GtTheta::kTTrain) {
+      tr.theta_t = tr.theta.detach().clone().requires_grad_(true);
+      tr.opt_t = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{tr.theta_t},
+                                                      torch::optim::AdamOptions(o_.theta_lr));
+    }
     trajs_.push_back(std::move(tr));
   }
 }
@@ -59,10 +64,11 @@ torch::Tensor HcdcLearner::contribute(Trajectory& tr) {
   models::ClassificationProblem pt(tr.model, {{d_.t_train.x, nullptr}, {}, d_.t_train.y},
                                    {{d_.t_val.x, nullptr}, {}, d_.t_val.y}, o_.weight_decay);
   torch::Tensor theta = tr.theta.detach();
+  torch::Tensor theta_for_t = tr.theta_t.defined() ? tr.theta_t.detach() : theta;
   try {
     hypergrad::SecondOrder so_s(ps, theta, tr.lambda);
     auto gs = hypergrad::hypergradient(ps, so_s, o_.solver).total;
-    auto gt = hypergrad::hypergradient(pt, theta, tr.lambda, o_.solver).total;
+    auto gt = hypergrad::hypergradient(pt, theta_for_t, tr.lambda, o_.solver).total;
     auto w = cosine_distance_grad(gt, gs);
     auto adj = hypergrad::adjoint_data_gradient(ps, so_s, w, s_val_, o_.solver);
     torch::Tensor delta = o_.lambda_lr * gs;
@@ -81,12 +87,17 @@ torch::Tensor HcdcLearner::contribute(Trajectory& tr) {
 
 std::string HcdcLearner::serialize_trajectory(std::size_t k) const {
   const Trajectory& tr = trajs_.at(k);
-  std::ostringstream os;
-  torch::save(std::vector<torch::Tensor>{tr.theta.detach(), tr.lambda}, os);
-  std::ostringstream oo;
+  // "index |tensors| |optimiser| [|θ_T optimiser|]\n" then the parts in that order.
+  std::vector<torch::Tensor> tensors{tr.theta.detach(), tr.lambda};
+  if (tr.theta_t.defined()) tensors.push_back(tr.theta_t.detach());
+  std::ostringstream os, oo, ot;
+  torch::save(tensors, os);
   torch::save(*tr.opt, oo);
-  std::string a = os.str(), b = oo.str();
-  return std::to_string(tr.index) + " " + std::to_string(a.size()) + "\n" + a + b;
+  if (tr.opt_t) torch::save(*tr.opt_t, ot);
+  std::string a = os.str(), b = oo.str(), c = ot.str();
+  std::string head = std::to_string(tr.index) + " " + std::to_string(a.size()) + " " + std::to_string(b.size());
+  if (tr.opt_t) head += " " + std::to_string(c.size());
+  return head + "\n" + a + b + c;
 }
 
 void HcdcLearner::restore_trajectory(std::size_t k, const std::string& blob) {
@@ -94,18 +105,32 @@ void HcdcLearner::restore_trajectory(std::size_t k, const std::string& blob) {
   auto nl = blob.find('\n');
   std::istringstream hs(blob.substr(0, nl));
   std::int64_t index = 0;
-  std::size_t len = 0;
-  hs >> index >> len;
+  std::size_t la = 0, lb = 0, lc = 0;
+  hs >> index >> la >> lb;
+  const bool has_t = static_cast<bool>(hs >> lc);
   if (index != tr.index) throw std::logic_error("checkpoint trajectory order mismatch");
-  std::istringstream is(blob.substr(nl + 1, len)), io(blob.substr(nl + 1 + len));
+  // The job config (and so g_t_theta) is part of the checkpoint's digest: a mismatch is a bug.
+  if (has_t != tr.theta_t.defined()) throw std::logic_error("checkpoint trajectory lacks or has an unexpected θ_T");
+  std::istringstream is(blob.substr(nl + 1, la)), io(blob.substr(nl + 1 + la, lb));
   std::vector<torch::Tensor> v;
   torch::load(v, is);
   {
     torch::NoGradGuard ng;
     tr.theta.copy_(v.at(0));
+    if (has_t) tr.theta_t.copy_(v.at(2));
   }
   tr.lambda = v.at(1).clone();
   torch::load(*tr.opt, io);
+  if (has_t) {
+    std::istringstream it(blob.substr(nl + 1 + la + lb, lc));
+    torch::load(*tr.opt_t, it);
+  }
+}
+
+torch::Tensor HcdcLearner::trajectory_theta(std::size_t k, bool on_t) const {
+  const Trajectory& tr = trajs_.at(k);
+  if (on_t && !tr.theta_t.defined()) throw std::logic_error("trajectory_theta: no θ_T (g_t_theta is s_train)");
+  return (on_t ? tr.theta_t : tr.theta).detach();
 }
 
 std::string HcdcLearner::serialize_sval_optimizer() const {
@@ -138,6 +163,13 @@ bool HcdcLearner::step() {
     tr.opt->zero_grad();
     ps.train_loss(tr.theta, tr.lambda).backward();
     tr.opt->step();
+    if (tr.opt_t) {
+      models::ClassificationProblem pt(tr.model, {{d_.t_train.x, nullptr}, {}, d_.t_train.y},
+                                       {{d_.t_train.x, nullptr}, {}, d_.t_train.y}, o_.weight_decay);
+      tr.opt_t->zero_grad();
+      pt.train_loss(tr.theta_t, tr.lambda).backward();
+      tr.opt_t->step();
+    }
   }
   if (lambda_step) {
     Contributions mine;

@@ -17,6 +17,11 @@
 
 namespace hcdc::condense {
 
+// Where g_T is evaluated (notes §3): at the trajectory's θ trained on S_train, as Algorithm 1 and
+// gradient matching do (cheap), or at a second θ_T trained on T's train split from the same θ_0
+// under the same λ (one more inner training per trajectory).
+enum class GtTheta { kSTrain, kTTrain };
+
 struct HcdcOptions {
   int outer_iterations = 4;   // K_outer: fresh θ for every trajectory each time
   int trajectory_steps = 60;  // T_θ
@@ -26,6 +31,7 @@ struct HcdcOptions {
   double sval_lr = 0.01;      // η_S (Adam)
   double theta_lr = 0.01;
   double weight_decay = 5e-4;
+  GtTheta g_t_theta = GtTheta::kSTrain;
   hypergrad::SolverOptions solver;
 };
 
@@ -70,6 +76,9 @@ class HcdcLearner {
   int t() const { return t_; }
   const std::vector<std::int64_t>& owned() const { return owned_; }
 
+  // θ of owned trajectory k: trained on S_train, or θ_T trained on T (GtTheta::kTTrain only).
+  torch::Tensor trajectory_theta(std::size_t owned_position, bool on_t = false) const;
+
   // Alignment loss Σ (1 − cos) of the current S_val at given (θ, λ) pairs (for tests/diagnostics).
   double alignment_loss(const search::Candidate& c, const torch::Tensor& theta, const torch::Tensor& lambda) const;
 
@@ -79,6 +88,8 @@ class HcdcLearner {
     std::shared_ptr<models::DecoupledFilter> model;
     torch::Tensor theta, lambda;
     std::unique_ptr<torch::optim::Adam> opt;
+    torch::Tensor theta_t;  // GtTheta::kTTrain only
+    std::unique_ptr<torch::optim::Adam> opt_t;
   };
   void restart_trajectories();
   // The contribution row of one trajectory: [∂(1 − cos)/∂S_val (flattened), 1 − cos, 1], or

@@ -118,6 +118,9 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
   ho.sval_lr = h.get<double>("sval_lr", ho.sval_lr);
   ho.theta_lr = h.get<double>("theta_lr", ho.theta_lr);
   ho.weight_decay = h.get<double>("weight_decay", ho.weight_decay);
+  const auto gt = h.get<std::string>("g_t_theta", "s_train");
+  if (gt != "s_train" && gt != "t_train") h.fail("g_t_theta", "must be one of s_train, t_train");
+  ho.g_t_theta = gt == "t_train" ? condense::GtTheta::kTTrain : condense::GtTheta::kSTrain;
   ho.solver.kind = hypergrad::parse_solver_kind(h.get<std::string>("solver", "neumann"), file, "hcdc.solver");
   ho.solver.neumann_terms = static_cast<int>(h.get<std::int64_t>("neumann_terms", 5));
   ho.solver.neumann_alpha = h.get<double>("neumann_alpha", 0.5);
