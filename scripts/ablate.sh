@@ -6,7 +6,8 @@
 # docs/results/ablation_cora[_METHOD].md.
 # Usage: scripts/ablate.sh [hcdc|gcond] [BUDGET] [VARIANT...]   (default hcdc 0.018, every variant)
 #   naming variants runs only those; the table always gathers every variant already run
-#   hcdc: Neumann K and α, CG, trajectory length, S_val size (≈ 2–4 min per variant on 2 cores)
+#   hcdc: Neumann K and α, CG, trajectory length, S_val size, where g_T is evaluated, the structure
+#         of S_train (≈ 2–4 min per variant on 2 cores)
 #   gcond: the length of the matching schedule (up to ≈ 25 min per variant)
 # Needs results/cora.h5: python3 analysis/import_planetoid.py --name cora --out results/cora.h5
 set -euo pipefail
@@ -31,6 +32,9 @@ hcdc)
   "c_val=0.2·c_train|condense.val_fraction=0.2"
   "c_val=0.8·c_train|condense.val_fraction=0.8"
   "g_T at θ trained on T|hcdc.g_t_theta=\"t_train\""
+  "S_train from gcond-x (identity adjacency)|condense.hcdc_train_method=\"gcond-x\""
+  "S_train from gcond (learned adjacency)|condense.hcdc_train_method=\"gcond\""
+  "S_train from gcond, 400×15 schedule|condense.hcdc_train_method=\"gcond\" matching.iterations=400 matching.inner=15"
   ) ;;
 gcond)
   # GCond's reference runs far longer schedules than the Table-2 job's 40 × 5.
