@@ -16,6 +16,17 @@ Reducer local_reducer() {
   };
 }
 
+namespace {
+
+// The original data's problem: train on T's train split, validate on T's validation split.
+models::ClassificationProblem original_problem(std::shared_ptr<models::DecoupledFilter> model, const HcdcData& d,
+                                               double weight_decay) {
+  return models::ClassificationProblem(std::move(model), {{d.t_train.x, nullptr}, {}, d.t_train.y},
+                                       {{d.t_val.x, nullptr}, {}, d.t_val.y}, weight_decay);
+}
+
+}  // namespace
+
 torch::Tensor cosine_distance_grad(const torch::Tensor& a, const torch::Tensor& b) {
   double na = a.norm().item<double>(), nb = b.norm().item<double>();
   if (na == 0 || nb == 0) return torch::zeros_like(b);
@@ -61,8 +72,7 @@ torch::Tensor HcdcLearner::contribute(Trajectory& tr) {
   torch::Tensor row = torch::zeros({n + 2}, s_val_.options().requires_grad(false));
   models::ClassificationProblem ps(tr.model, {{d_.s_train.x, nullptr}, {}, d_.s_train.y},
                                    {{s_val_, nullptr}, {}, d_.s_val_y}, o_.weight_decay);
-  models::ClassificationProblem pt(tr.model, {{d_.t_train.x, nullptr}, {}, d_.t_train.y},
-                                   {{d_.t_val.x, nullptr}, {}, d_.t_val.y}, o_.weight_decay);
+  models::ClassificationProblem pt = original_problem(tr.model, d_, o_.weight_decay);
   torch::Tensor theta = tr.theta.detach();
   torch::Tensor theta_for_t = tr.theta_t.defined() ? tr.theta_t.detach() : theta;
   try {
@@ -164,10 +174,8 @@ bool HcdcLearner::step() {
     ps.train_loss(tr.theta, tr.lambda).backward();
     tr.opt->step();
     if (tr.opt_t) {
-      models::ClassificationProblem pt(tr.model, {{d_.t_train.x, nullptr}, {}, d_.t_train.y},
-                                       {{d_.t_train.x, nullptr}, {}, d_.t_train.y}, o_.weight_decay);
       tr.opt_t->zero_grad();
-      pt.train_loss(tr.theta_t, tr.lambda).backward();
+      original_problem(tr.model, d_, o_.weight_decay).train_loss(tr.theta_t, tr.lambda).backward();
       tr.opt_t->step();
     }
   }
@@ -195,8 +203,7 @@ double HcdcLearner::alignment_loss(const search::Candidate& c, const torch::Tens
   auto model = search::make_model(c, d_.s_train.x.size(2), d_.num_classes);
   models::ClassificationProblem ps(model, {{d_.s_train.x, nullptr}, {}, d_.s_train.y},
                                    {{s_val_.detach(), nullptr}, {}, d_.s_val_y}, o_.weight_decay);
-  models::ClassificationProblem pt(model, {{d_.t_train.x, nullptr}, {}, d_.t_train.y},
-                                   {{d_.t_val.x, nullptr}, {}, d_.t_val.y}, o_.weight_decay);
+  models::ClassificationProblem pt = original_problem(model, d_, o_.weight_decay);
   auto gs = hypergrad::hypergradient(ps, theta, lambda, o_.solver).total;
   auto gt = hypergrad::hypergradient(pt, theta, lambda, o_.solver).total;
   return 1.0 - gt.dot(gs).item<double>() / (gt.norm().item<double>() * gs.norm().item<double>());
