@@ -6,13 +6,18 @@
 #     computed in a single process.
 #  2. Preemption: USR1 to the batch shell of slurm/condense.sbatch mid-run → checkpoint, exit 3,
 #     requeue, resume; the final S_val equals an uninterrupted run's bitwise (deterministic mode).
-# Usage: test_sbatch.sh HCDC TMPDIR
+# The cluster is the private one of tests/slurm/cluster.sh in CLUSTER_DIR (started by the ctest
+# fixture slurm_cluster_start, stopped by slurm_cluster_stop whether this test passes or not);
+# started here too when run by hand. Exit 77 (skipped) where it cannot run (not root, no Slurm).
+# Usage: test_sbatch.sh HCDC TMPDIR CLUSTER_DIR
 set -uo pipefail
-hcdc=$1 tmp=$2/slurm
+hcdc=$1 tmp=$2/slurm cluster=$3
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 fail() { echo "FAIL: $*"; for f in "$tmp"/*.out "$tmp"/*/*.out; do [ -f "$f" ] && { echo "== $f"; tail -20 "$f"; }; done; exit 1; }
-bash "$here/start_cluster.sh" || fail "no Slurm cluster"
+bash "$here/cluster.sh" check || exit $?
+eval "$(bash "$here/cluster.sh" start "$cluster")" || fail "no Slurm cluster"
+[ -n "${SLURM_CONF:-}" ] || fail "no SLURM_CONF"
 rm -rf "$tmp" && mkdir -p "$tmp"
 export HCDC=$hcdc OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 export HCDC_LAUNCH="mpirun --oversubscribe -np 2"

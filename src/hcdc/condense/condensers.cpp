@@ -109,6 +109,23 @@ const std::vector<std::string>& method_names() {
   return names;
 }
 
+std::string infeasibility(const GraphTask& task, const CondenseSettings& s) {
+  // The same allocations condense() makes, without the work: a standard method draws
+  // c_train + c_val nodes (split afterwards), HCDC draws c_train by its S_train method and gives
+  // S_val labels in proportion to the validation classes.
+  const bool hcdc = s.method == "hcdc";
+  const std::string& method = hcdc ? s.hcdc_train_method : s.method;
+  const bool coreset = method == "random" || method == "kcenter" || method == "herding";
+  try {
+    allocate_per_class(to_vec(task.train.y), task.num_classes, hcdc ? s.c_train : s.c_train + s.c_val, coreset,
+                       s.file, "condense.budgets");
+    if (hcdc) allocate_per_class(to_vec(task.val.y), task.num_classes, s.c_val, false, s.file, "condense.val_fraction");
+  } catch (const InputError& e) {
+    return e.what_only();
+  }
+  return "";
+}
+
 CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const Reducer& reduce) {
   auto t0 = std::chrono::steady_clock::now();
   if (std::find(method_names().begin(), method_names().end(), s.method) == method_names().end())
@@ -144,8 +161,8 @@ CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const R
     progress.step();
     out.s_val = {learner.s_val().detach(), sy};
     out.history = learner.alignment_history();
-    if (learner.skipped_solves() > 0)
-      spdlog::warn("hcdc: {} hypergradient solves diverged and were skipped", learner.skipped_solves());
+    out.solves = learner.solves();
+    out.skipped_solves = learner.skipped_solves();
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;

@@ -38,6 +38,7 @@ struct CondensedPair {
   torch::Tensor adjacency;           // gcond: over the condensed set before the split
   std::vector<double> history;       // method loss per iteration (alignment loss for hcdc)
   double seconds = 0;
+  int solves = 0, skipped_solves = 0;  // hcdc: hypergradient solves, and those that diverged
 };
 
 // HCDC's starting point: S_train from the chosen standard method and a random S_val (seeded).
@@ -49,6 +50,9 @@ struct HcdcStart {
 HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s);
 
 const std::vector<std::string>& method_names();
+// Why `s` cannot run on `task` (a class asked for more distinct samples than it has), or "" when it
+// can: checked for every run before an experiment starts any work.
+std::string infeasibility(const GraphTask& task, const CondenseSettings& s);
 CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const Reducer& reduce = {});
 
 }  // namespace hcdc::condense

@@ -90,7 +90,7 @@ torch::Tensor HcdcLearner::contribute(Trajectory& tr) {
     row[n] = (na > 0 && nb > 0) ? 1.0 - gt.dot(gs).item<double>() / (na * nb) : 1.0;
     row[n + 1] = 1.0;
   } catch (const hypergrad::SolverDiverged&) {
-    ++skipped_;
+    // Counted after the reduction (row[n + 1] stays 0), so every rank sees the global count.
   }
   return row;
 }
@@ -188,6 +188,7 @@ bool HcdcLearner::step() {
     s_val_.mutable_grad() = total.narrow(0, 0, n).reshape(s_val_.sizes()).clone();
     s_opt_->step();
     double count = total[n + 1].item<double>();
+    skipped_ += static_cast<int>(cands_.size()) - static_cast<int>(std::llround(count));
     history_.push_back(count > 0 ? total[n].item<double>() / count : std::nan(""));
   }
   if (++t_ >= o_.trajectory_steps) {

@@ -63,6 +63,12 @@ class HcdcLearner {
   const torch::Tensor& s_val() const { return s_val_; }
   // Mean alignment loss 1 − cos over the trajectories (all ranks) at each S_val update.
   const std::vector<double>& alignment_history() const { return history_; }
+  // Hypergradient solves (one per trajectory and S_val update, over all ranks) so far, and how many
+  // of them diverged and were left out of the S_val gradient.
+  int solves() const {
+    const int per_outer = o_.trajectory_steps / o_.lambda_every;
+    return static_cast<int>(cands_.size()) * (outer_ * per_outer + t_ / o_.lambda_every);
+  }
   int skipped_solves() const { return skipped_; }
 
   // Restartable state: S_val, its optimiser, counters, history and every owned trajectory's

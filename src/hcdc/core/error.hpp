@@ -15,9 +15,11 @@ inline constexpr int kExitPreempted = 3;  // stopped by a signal after a checkpo
 class InputError : public std::runtime_error {
  public:
   InputError(std::string file, std::string field, const std::string& what)
-      : std::runtime_error(compose(file, field, what)), file_(std::move(file)), field_(std::move(field)) {}
+      : std::runtime_error(compose(file, field, what)), file_(std::move(file)), field_(std::move(field)), what_(what) {}
   const std::string& file() const { return file_; }
   const std::string& field() const { return field_; }
+  // The reason alone, without the file and field.
+  const std::string& what_only() const { return what_; }
 
  private:
   static std::string compose(const std::string& file, const std::string& field, const std::string& what) {
@@ -25,7 +27,7 @@ class InputError : public std::runtime_error {
     if (!field.empty()) s += field + ": ";
     return s + what;
   }
-  std::string file_, field_;
+  std::string file_, field_, what_;
 };
 
 }  // namespace hcdc

@@ -13,6 +13,9 @@ void check_inner_options(const InnerOptions& o, const std::string& file, const s
   if (!(o.lr > 0) || !std::isfinite(o.lr)) throw InputError(file, prefix + "lr", "must be finite and > 0");
   if (!(o.momentum >= 0 && o.momentum < 1)) throw InputError(file, prefix + "momentum", "must be in [0, 1)");
   if (o.steps < 0) throw InputError(file, prefix + "steps", "must be >= 0");
+  if (o.finish != "auto" && o.finish != "newton" && o.finish != "none")
+    throw InputError(file, prefix + "finish", "must be auto, newton or none (got '" + o.finish + "')");
+  if (!(o.ift_tolerance > 0)) throw InputError(file, prefix + "ift_tolerance", "must be > 0");
 }
 
 torch::Tensor train_theta(const BilevelProblem& p, const torch::Tensor& theta0, const torch::Tensor& lambda,

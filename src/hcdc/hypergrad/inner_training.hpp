@@ -13,6 +13,12 @@ struct InnerOptions {
   double lr = 0.01;
   double momentum = 0.0;           // sgd only
   int steps = 200;
+  // After the optimiser: "newton" finishes θ with minimize_newton (dense Hessian), "none" leaves
+  // it, "auto" finishes with Newton when the family is convex in θ and θ is small enough for a
+  // dense Hessian (solver.exact_max_dim).
+  std::string finish = "auto";
+  // The IFT premise check: warn when ‖∇θ L_train‖ > ift_tolerance · ‖∇θ L_val‖ at the θ used.
+  double ift_tolerance = 1e-3;
 };
 void check_inner_options(const InnerOptions& o, const std::string& file, const std::string& prefix);
 

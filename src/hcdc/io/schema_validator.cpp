@@ -78,6 +78,26 @@ class Validator {
     }
   }
 
+  // An entry with "since": "1.1" describes files of that minor version on: older files of the
+  // same major version were written without it and are read as they are.
+  bool applies(const json& d) const {
+    if (!d.contains("since")) return true;
+    auto since = SchemaVersion::parse(d["since"].get<std::string>(), "schema", "since");
+    auto have = SchemaVersion::parse(f_.attr_string("schema_version"), f_.path(), "schema_version");
+    return have.minor >= since.minor;
+  }
+
+  // Floating-point bounds: "above" (exclusive lower), "max" (inclusive upper).
+  void check_bounds(const std::string& p, const json& d) const {
+    auto v = f_.read<double>(p);
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (d.contains("above") && !(v[i] > d["above"].get<double>()))
+        fail(p, fmt::format("value {} at index {} is not above {}", v[i], i, d["above"].get<double>()));
+      if (d.contains("max") && !(v[i] <= d["max"].get<double>()))
+        fail(p, fmt::format("value {} at index {} is above the maximum {}", v[i], i, d["max"].get<double>()));
+    }
+  }
+
   bool present(const std::string& path) const {
     if (path.find('*') != std::string::npos) return !matches(path).empty();
     return f_.exists(path);
@@ -137,9 +157,11 @@ class Validator {
   void check_datasets() {
     datasets_ = f_.list_datasets();
     for (const auto& d : s_.spec.at("datasets")) {
+      if (!applies(d)) continue;
       std::string path = d["path"];
       bool required = d.value("required", false);
       if (d.contains("required_unless")) required = !present(d["required_unless"].get<std::string>());
+      if (d.contains("required_with")) required = present(d["required_with"].get<std::string>());
       if (!present(path)) {
         if (required) fail(path, "required dataset missing");
         continue;
@@ -157,10 +179,12 @@ class Validator {
 
   void check_contents() {
     for (const auto& d : s_.spec.at("datasets")) {
+      if (!applies(d)) continue;
       for (const auto& p : matches(d["path"])) {
         if (!infos_.count(p)) continue;
         const DatasetInfo& info = infos_[p];
         if (d.value("finite", false)) check_finite(p, info);
+        if (d.contains("above") || d.contains("max")) check_bounds(p, d);
         if (d.contains("range")) {
           auto lo = d["range"][0].get<std::int64_t>();
           auto hi = resolve(d["range"][1], p);

@@ -17,6 +17,7 @@ class LogisticRegression : public ModelFamily {
   torch::Tensor default_lambda(torch::Dtype dtype) const override;
   torch::Tensor logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const override;
   torch::Tensor penalty(const torch::Tensor& theta, const torch::Tensor& lambda) const override;
+  bool convex_in_theta() const override { return true; }  // cross-entropy of a linear map + exp(λ)·‖W‖²
 
  private:
   std::int64_t features_, classes_;

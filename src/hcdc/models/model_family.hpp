@@ -29,6 +29,9 @@ class ModelFamily {
   virtual torch::Tensor logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const = 0;
   // A λ-dependent penalty added to the training loss (e.g. the L2 strength of logistic regression).
   virtual torch::Tensor penalty(const torch::Tensor& theta, const torch::Tensor& lambda) const;
+  // Whether L_train is convex in θ for every λ: then Newton's method reaches θ*(λ) and the
+  // implicit-function theorem's premise ∇θ L_train = 0 can be met to round-off.
+  virtual bool convex_in_theta() const { return false; }
 };
 
 // Slices a flat θ into named weight blocks (views: autograd flows back into θ).

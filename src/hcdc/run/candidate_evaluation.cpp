@@ -5,23 +5,32 @@
 
 #include <filesystem>
 
+#include "hcdc/config/canonical.hpp"
 #include "hcdc/core/digest.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/schema.hpp"
+#include "hcdc/io/validated_file.hpp"
 #include "hcdc/search/rank_metrics.hpp"
 
 namespace hcdc::run {
 
-std::string truth_key(const JobSpec& job, const std::string& dataset) {
+std::string truth_key(const JobSpec& job, const std::string& dataset, const std::vector<search::Candidate>& cands) {
   const auto& e = job.experiment;
-  return string_digest(fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", file_digest(dataset), e.space.kind,
-                                   e.space.order, e.space.basis, e.space.num_candidates, e.space.low, e.space.high,
-                                   e.space.seed, e.space.hidden, e.space.layers, e.evaluate.truth.epochs,
-                                   e.evaluate.truth.lr, e.evaluate.truth.weight_decay,
-                                   e.evaluate.truth_seeds * 10 + e.evaluate.noise_ceiling) +
-                       (e.evaluate.normalize_features ? "n" : "r"));
+  // What the ground truth is: the dataset's bytes, the candidate list itself (names, λ, widths,
+  // depths) and the training and evaluation settings as they were applied...
+  std::string id = fmt::format("dataset {}\nfeatures basis={} order={} normalize={}\n", file_digest(dataset),
+                               e.space.basis, e.space.order, e.evaluate.normalize_features);
+  for (const auto& c : cands)
+    id += fmt::format("candidate {} hidden={} layers={} lambda={:a}\n", c.name, c.hidden, c.layers,
+                      fmt::join(c.lambda, ","));
+  id += fmt::format("truth epochs={} lr={:a} weight_decay={:a} seeds={} noise_ceiling={}\n", e.evaluate.truth.epochs,
+                    e.evaluate.truth.lr, e.evaluate.truth.weight_decay, e.evaluate.truth_seeds, e.evaluate.noise_ceiling);
+  // ...plus every [search] and [evaluate] key of the normalised job except the proxy's own, so a
+  // setting added later cannot be forgotten here (at worst it recomputes a truth it could reuse).
+  id += config::canonical_text(job.effective, kProxyOnlyKeys, {"search", "evaluate"});
+  return string_digest(id);
 }
 
 bool has_truth_key(const std::string& path, const std::string& key) {
@@ -47,7 +56,35 @@ std::vector<io::ResultRow> truth_rows(const condense::GraphTask& task, const std
   return rows;
 }
 
-Truth truth_from_rows(const std::vector<io::ResultRow>& rows, std::size_t n, int seeds) {
+Truth truth_from_rows(const std::vector<io::ResultRow>& rows, std::size_t n, int seeds, bool noise_ceiling,
+                      const std::string& path) {
+  // A truth file is input: every row must name a candidate of this space and a seed of this
+  // ground truth, and every (candidate, seed) must be there exactly once.
+  const int total_seeds = noise_ceiling ? 2 * seeds : seeds;
+  std::vector<int> seen(n * static_cast<std::size_t>(total_seeds), 0);
+  for (const auto& r : rows) {
+    if (r.candidate < 0 || static_cast<std::size_t>(r.candidate) >= n)
+      throw InputError(path, "rows/candidate",
+                       fmt::format("candidate id {} is outside this search space's [0, {})", r.candidate, n));
+    const bool noise = r.proxy == "whole-noise";
+    if (r.proxy != "whole" && !noise)
+      throw InputError(path, "rows/proxy", fmt::format("'{}' is not a ground-truth row (whole, whole-noise)", r.proxy));
+    const std::int64_t lo = noise ? seeds : 0, hi = noise ? total_seeds : seeds;
+    if (r.seed < lo || r.seed >= hi)
+      throw InputError(path, "rows/seed",
+                       fmt::format("{} row of candidate {} has seed {}, expected [{}, {})", r.proxy, r.candidate,
+                                   r.seed, lo, hi));
+    if (++seen[static_cast<std::size_t>(r.candidate) * static_cast<std::size_t>(total_seeds) +
+               static_cast<std::size_t>(r.seed)] > 1)
+      throw InputError(path, "rows/candidate",
+                       fmt::format("candidate {} seed {} appears more than once", r.candidate, r.seed));
+  }
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    if (seen[i] == 0)
+      throw InputError(path, "rows/candidate",
+                       fmt::format("no row for candidate {} seed {} ({} rows for {} candidates × {} seeds)",
+                                   i / static_cast<std::size_t>(total_seeds), i % static_cast<std::size_t>(total_seeds),
+                                   rows.size(), n, total_seeds));
   Truth t;
   t.val_acc.assign(n, 0);
   t.val_loss.assign(n, 0);
@@ -68,6 +105,20 @@ Truth truth_from_rows(const std::vector<io::ResultRow>& rows, std::size_t n, int
   return t;
 }
 
+Truth read_truth(const std::string& path, const JobSpec& job, const std::vector<search::Candidate>& cands) {
+  auto res = io::read_results(path);
+  if (!res.candidate_name.empty() && res.candidate_name.size() != cands.size())
+    throw InputError(path, "candidates/name",
+                     fmt::format("{} candidates, but this job's search space has {}", res.candidate_name.size(),
+                                 cands.size()));
+  for (std::size_t i = 0; i < res.candidate_name.size(); ++i)
+    if (res.candidate_name[i] != cands[i].name)
+      throw InputError(path, "candidates/name",
+                       fmt::format("candidate {} is '{}', but this job's is '{}'", i, res.candidate_name[i], cands[i].name));
+  const auto& ev = job.experiment.evaluate;
+  return truth_from_rows(res.rows, cands.size(), ev.truth_seeds, ev.noise_ceiling, path);
+}
+
 io::Results results_of(const JobSpec& job, const std::vector<search::Candidate>& cands,
                        std::vector<io::ResultRow> rows) {
   io::Results r;
@@ -84,12 +135,12 @@ io::Results results_of(const JobSpec& job, const std::vector<search::Candidate>&
 Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, const condense::GraphTask& task,
                             const std::vector<search::Candidate>& cands) {
   const std::string path = job.output_dir + "/truth.h5";
-  const std::string key = truth_key(job, dataset);
+  const std::string key = truth_key(job, dataset, cands);
   if (std::filesystem::exists(path)) {
     try {
       if (has_truth_key(path, key)) {
         spdlog::info("ground truth: reusing {}", path);
-        return truth_from_rows(io::read_results(path).rows, cands.size(), job.experiment.evaluate.truth_seeds);
+        return read_truth(path, job, cands);
       }
       spdlog::info("ground truth: {} was computed for another dataset/space/settings; recomputing", path);
     } catch (const InputError& e) {
@@ -98,7 +149,8 @@ Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, cons
   }
   auto rows = truth_rows(task, cands, {0, static_cast<std::int64_t>(cands.size())}, job.experiment);
   io::write_results(path, results_of(job, cands, rows), [&](io::H5File& f) { f.set_attr("truth_key", key); });
-  return truth_from_rows(rows, cands.size(), job.experiment.evaluate.truth_seeds);
+  return truth_from_rows(rows, cands.size(), job.experiment.evaluate.truth_seeds,
+                         job.experiment.evaluate.noise_ceiling, path);
 }
 
 std::vector<io::ResultRow> proxy_rows(const condense::GraphTask& task, const std::vector<search::Candidate>& cands,
@@ -141,7 +193,11 @@ void write_summary(io::H5File& f, const std::vector<SummaryRow>& rows) {
   if (rows.empty()) return;
   f.write_strings("summary/method", col([](const SummaryRow& r) { return r.method; }));
   f.write("summary/budget", col([](const SummaryRow& r) { return r.budget; }));
+  f.write("summary/c_train", col([](const SummaryRow& r) { return r.c_train; }));
+  f.write("summary/c_val", col([](const SummaryRow& r) { return r.c_val; }));
   f.write("summary/seed", col([](const SummaryRow& r) { return r.seed; }));
+  f.write("summary/solves", col([](const SummaryRow& r) { return r.solves; }));
+  f.write("summary/skipped_solves", col([](const SummaryRow& r) { return r.skipped_solves; }));
   f.write("summary/rho", col([](const SummaryRow& r) { return r.m.rho; }));
   f.write("summary/rho_accuracy", col([](const SummaryRow& r) { return r.m.rho_acc; }));
   f.write("summary/tau", col([](const SummaryRow& r) { return r.m.tau; }));
@@ -149,6 +205,28 @@ void write_summary(io::H5File& f, const std::vector<SummaryRow>& rows) {
   f.write("summary/perf", col([](const SummaryRow& r) { return r.m.perf; }));
   f.write("summary/proxy_seconds", col([](const SummaryRow& r) { return r.m.proxy_seconds; }));
   f.write("summary/condense_seconds", col([](const SummaryRow& r) { return r.m.condense_seconds; }));
+}
+
+std::vector<SummaryRow> read_summary(const std::string& path) {
+  auto f = io::open_validated(path, io::kResultsSchema);
+  std::vector<SummaryRow> out;
+  if (!f.exists("summary/method")) return out;
+  if (!f.exists("summary/c_train"))
+    throw InputError(path, "schema_version",
+                     fmt::format("{} has a summary of schema 1.0 (no c_train, c_val, solves); re-run to rewrite it",
+                                 f.attr_string("schema_version")));
+  auto method = f.read_strings("summary/method");
+  auto budget = f.read<double>("summary/budget");
+  auto c_train = f.read<std::int64_t>("summary/c_train"), c_val = f.read<std::int64_t>("summary/c_val");
+  auto seed = f.read<std::int64_t>("summary/seed");
+  auto solves = f.read<std::int64_t>("summary/solves"), skipped = f.read<std::int64_t>("summary/skipped_solves");
+  auto rho = f.read<double>("summary/rho"), rho_acc = f.read<double>("summary/rho_accuracy");
+  auto tau = f.read<double>("summary/tau"), regret = f.read<double>("summary/regret"), perf = f.read<double>("summary/perf");
+  auto proxy_s = f.read<double>("summary/proxy_seconds"), condense_s = f.read<double>("summary/condense_seconds");
+  for (std::size_t i = 0; i < method.size(); ++i)  // the validator checked every column has S entries
+    out.push_back({method[i], budget[i], c_train[i], c_val[i], seed[i], solves[i], skipped[i],
+                   {rho[i], rho_acc[i], tau[i], regret[i], perf[i], proxy_s[i], condense_s[i]}});
+  return out;
 }
 
 }  // namespace hcdc::run

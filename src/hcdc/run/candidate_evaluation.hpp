@@ -26,9 +26,13 @@ struct Truth {
   std::vector<io::ResultRow> rows;
 };
 
-// What a ground truth depends on (dataset bytes, search space, training settings): a cached
-// truth file is reused only when its `truth_key` attribute matches.
-std::string truth_key(const JobSpec& job, const std::string& dataset);
+// [evaluate] keys that change only the proxy's scoring, never the ground truth.
+inline const std::vector<std::string> kProxyOnlyKeys{"evaluate.proxy_epochs", "evaluate.proxy_lr",
+                                                     "evaluate.proxy_weight_decay", "evaluate.proxy_score"};
+// The identity of a ground truth: a digest of the dataset's bytes, the generated candidate list
+// (names, λ, widths, depths), the truth training settings and every [search]/[evaluate] key but
+// kProxyOnlyKeys. A cached truth file is reused only when its `truth_key` attribute matches.
+std::string truth_key(const JobSpec& job, const std::string& dataset, const std::vector<search::Candidate>& cands);
 // Whether the results file at `path` (validated first; InputError if it is not a valid file)
 // carries the given ground-truth key.
 bool has_truth_key(const std::string& path, const std::string& key);
@@ -37,8 +41,13 @@ bool has_truth_key(const std::string& path, const std::string& key);
 // "whole-noise" for seeds s..2s-1 (when the noise ceiling is on), candidate-major.
 std::vector<io::ResultRow> truth_rows(const condense::GraphTask& task, const std::vector<search::Candidate>& cands,
                                       CandidateRange range, const ExperimentSpec& e);
-// Per-candidate means of rows covering all n candidates.
-Truth truth_from_rows(const std::vector<io::ResultRow>& rows, std::size_t n, int seeds);
+// Per-candidate means of rows covering all n candidates. The rows are checked first: candidate ids
+// in [0, n), ground-truth proxies and seeds only, every (candidate, seed) exactly once; else
+// InputError naming `path` and the field.
+Truth truth_from_rows(const std::vector<io::ResultRow>& rows, std::size_t n, int seeds, bool noise_ceiling,
+                      const std::string& path);
+// The ground truth in a results file, checked against this job's candidates (names and count).
+Truth read_truth(const std::string& path, const JobSpec& job, const std::vector<search::Candidate>& cands);
 // The ground truth in <output_dir>/truth.h5 when its key matches, else computed and written there.
 Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, const condense::GraphTask& task,
                             const std::vector<search::Candidate>& cands);
@@ -58,13 +67,19 @@ struct ProxyMetrics {
 ProxyMetrics proxy_metrics(const std::vector<io::ResultRow>& rows, const Truth& truth, const std::string& proxy_score);
 
 // One summary row per (method, budget, seed) — written under summary/ of a results file.
+// budget is a fraction of the graph's n nodes; the sizes it gave are c_train and c_val. solves and
+// skipped_solves: HCDC's hypergradient solves and those that diverged (0 for other methods).
 struct SummaryRow {
   std::string method;
   double budget = 0;
+  std::int64_t c_train = 0, c_val = 0;
   std::int64_t seed = 0;
+  std::int64_t solves = 0, skipped_solves = 0;
   ProxyMetrics m;
 };
 void write_summary(io::H5File& f, const std::vector<SummaryRow>& rows);
+// The summary rows of a results file of schema 1.1 or later (none if it has no summary).
+std::vector<SummaryRow> read_summary(const std::string& path);
 
 // A results file's common part: the rows, the job's seed and config, the candidates.
 io::Results results_of(const JobSpec& job, const std::vector<search::Candidate>& cands, std::vector<io::ResultRow> rows);

@@ -141,7 +141,7 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   for (auto i = b; i < en; ++i) owned.push_back(i);
   condense::HcdcLearner learner(start.data, cs.hcdc_trajectories, owned, start.s_val_init, e.hcdc, cs.seed,
                                 dist::make_reducer(*comm, e.dist.deterministic));
-  const std::string digest = string_digest(fmt::format("{}|{}|{}|{}", job.text, req.method, budget, seed));
+  const std::string digest = string_digest(fmt::format("{}|{}|{}|{}", job.config_digest, req.method, budget, seed));
   io::CheckpointStore store(e.dist.checkpoint_dir.empty() ? job.output_dir + "/checkpoints" : e.dist.checkpoint_dir,
                             e.dist.keep);
   if (req.resume) {
@@ -203,6 +203,10 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
     comm_min = std::min(comm_min, std::strtod(s.c_str(), nullptr));
     comm_max = std::max(comm_max, std::strtod(s.c_str(), nullptr));
   }
+  if (comm->rank() == 0 && learner.skipped_solves() > 0)
+    spdlog::warn("hcdc: {} of {} hypergradient solves diverged and were left out of the S_val gradient (written to "
+                 "{} as run metrics; `hcdc run` refuses a run above hcdc.max_diverged_share = {})",
+                 learner.skipped_solves(), learner.solves(), out_path, e.max_diverged_share);
   if (comm->rank() == 0) {
     condense::CondensedPair pair;
     pair.s_train = start.data.s_train;
@@ -215,7 +219,9 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
                   {"bytes_per_step", bytes_per_step},
                   {"comm_seconds_min", comm_min},
                   {"comm_seconds_max", comm_max},
-                  {"deterministic", e.dist.deterministic ? 1.0 : 0.0}});
+                  {"deterministic", e.dist.deterministic ? 1.0 : 0.0},
+                  {"solves", learner.solves()},
+                  {"skipped_solves", learner.skipped_solves()}});
     fmt::print("condense: hcdc on {} ranks: {} steps in {:.2f}s ({:.3f} s/step), {:.0f} bytes communicated per step, "
                "{:.2f}..{:.2f}s in collectives; final alignment loss {:.4f}; wrote {}\n",
                comm->size(), steps, seconds, seconds / std::max<std::int64_t>(steps, 1), bytes_per_step, comm_min, comm_max,

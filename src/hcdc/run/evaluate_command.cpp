@@ -85,25 +85,24 @@ void check_proxy(const data::CondensedSet& cs, const std::string& path, const st
 
 // The ground truth at `path` if it was computed for this job's dataset, space and settings.
 std::optional<Truth> matching_truth(const JobSpec& job, const std::string& dataset, const std::string& path,
-                                    bool required, std::size_t p) {
+                                    bool required, const std::vector<search::Candidate>& cands) {
   if (!fs::exists(path)) {
     if (required) throw InputError(path, "--truth", "file does not exist");
     spdlog::warn("no ground truth at {}: proxy metrics skipped (run `hcdc evaluate {}` first)", path, job.file);
     return std::nullopt;
   }
-  if (!has_truth_key(path, truth_key(job, dataset))) {
+  if (!has_truth_key(path, truth_key(job, dataset, cands))) {
     if (required)
       throw InputError(path, "truth_key", "this ground truth was computed for another dataset, search space or settings");
     spdlog::warn("{} is a ground truth of another dataset/space/settings: proxy metrics skipped", path);
     return std::nullopt;
   }
-  auto rows = io::read_results(path).rows;
-  return truth_from_rows(rows, p, job.experiment.evaluate.truth_seeds);
+  return read_truth(path, job, cands);
 }
 
 int merge_slices(const JobSpec& job, const std::string& dataset, const std::vector<search::Candidate>& cands,
                  int count, const std::string& out) {
-  const std::string key = truth_key(job, dataset);
+  const std::string key = truth_key(job, dataset, cands);
   const auto p = static_cast<std::int64_t>(cands.size());
   std::vector<io::ResultRow> rows;
   for (int i = 0; i < count; ++i) {
@@ -118,8 +117,16 @@ int merge_slices(const JobSpec& job, const std::string& dataset, const std::vect
         f.attr_int("candidate_begin") != want.first || f.attr_int("candidate_end") != want.second)
       throw InputError(path, "slice_index", fmt::format("does not hold slice {} of {}", i, count));
     auto part = io::read_results(path).rows;
+    for (const auto& r : part)
+      if (r.candidate < want.first || r.candidate >= want.second)
+        throw InputError(path, "rows/candidate",
+                         fmt::format("candidate {} is outside slice {} of {} ([{}, {}))", r.candidate, i, count,
+                                     want.first, want.second));
     rows.insert(rows.end(), part.begin(), part.end());
   }
+  // Complete and without duplicates before anything is written.
+  truth_from_rows(rows, cands.size(), job.experiment.evaluate.truth_seeds, job.experiment.evaluate.noise_ceiling,
+                  slice_path(job, 0, count));
   io::write_results(out, results_of(job, cands, rows), [&](io::H5File& f) { f.set_attr("truth_key", key); });
   fmt::print("evaluate: merged {} slices ({} rows, {} candidates) into {}\n", count, rows.size(), p, out);
   return kExitOk;
@@ -164,7 +171,7 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
         !req.out.empty() ? req.out : whole ? job.output_dir + "/truth.h5" : slice_path(job, slice.index, slice.count);
     if (comm->rank() == 0) {
       io::write_results(out, results_of(job, cands, rows), [&](io::H5File& f) {
-        f.set_attr("truth_key", truth_key(job, dataset));
+        f.set_attr("truth_key", truth_key(job, dataset, cands));
         f.set_attr("slice_index", static_cast<std::int64_t>(slice.index));
         f.set_attr("slice_count", static_cast<std::int64_t>(slice.count));
         f.set_attr("candidate_begin", sliced.begin);
@@ -175,7 +182,7 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
       fmt::print("evaluate: ground truth of candidates [{}, {}) of {} on {} ranks: {} rows in {:.1f}s; wrote {}\n",
                  sliced.begin, sliced.end, p, comm->size(), rows.size(), seconds(), out);
       if (whole) {
-        Truth t = truth_from_rows(rows, cands.size(), e.evaluate.truth_seeds);
+        Truth t = truth_from_rows(rows, cands.size(), e.evaluate.truth_seeds, e.evaluate.noise_ceiling, out);
         auto best = search::argmax(t.val_acc);
         fmt::print("evaluate: search on the original picks {} (validation accuracy {:.4f}, test accuracy {:.4f})\n",
                    cands[best].name, t.val_acc[best], t.test_acc[best]);
@@ -195,12 +202,20 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
   auto rows = gather_rows(*comm, proxy_rows(task, cands, mine, s_train, s_val, cs.seed, e, cs.method));
   if (comm->rank() == 0) {
     const std::string truth_path = req.truth.empty() ? job.output_dir + "/truth.h5" : req.truth;
-    auto truth = matching_truth(job, dataset, truth_path, !req.truth.empty(), cands.size());
+    auto truth = matching_truth(job, dataset, truth_path, !req.truth.empty(), cands);
     const std::string out = !req.out.empty()
                                 ? req.out
                                 : fmt::format("{}/evaluation-{}.h5", job.output_dir, fs::path(req.proxy).stem().string());
     std::vector<SummaryRow> summary;
-    if (truth) summary.push_back({cs.method, static_cast<double>(cs.budget), cs.seed, proxy_metrics(rows, *truth, e.evaluate.proxy_score)});
+    auto metric = [&](const char* key) {
+      auto it = cs.run_metrics.find(key);
+      return it == cs.run_metrics.end() ? std::int64_t{0} : static_cast<std::int64_t>(std::llround(it->second));
+    };
+    // budget is a fraction of n everywhere; the condensed file's own `budget` attribute is c_train.
+    if (truth)
+      summary.push_back({cs.method, static_cast<double>(cs.budget) / static_cast<double>(task.num_nodes), cs.budget,
+                         static_cast<std::int64_t>(cs.y_val.size()), cs.seed, metric("solves"),
+                         metric("skipped_solves"), proxy_metrics(rows, *truth, e.evaluate.proxy_score)});
     io::write_results(out, results_of(job, cands, rows), [&](io::H5File& f) {
       write_summary(f, summary);
       f.set_attr("proxy_file", req.proxy);

@@ -10,7 +10,9 @@
 #include <fstream>
 #include <map>
 #include <numeric>
+#include <tuple>
 
+#include "hcdc/core/digest.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
 #include "hcdc/core/threads.hpp"
@@ -35,6 +37,42 @@ double stdev(const std::vector<double>& v) {
   return std::sqrt(s / static_cast<double>(v.size() - 1));
 }
 
+// Every (method, budget) the data cannot fill, found before any work starts: one error lists them
+// all with the largest budget that fits.
+void check_feasible(const JobSpec& job, const condense::GraphTask& task, const std::vector<Candidate>& trajectories) {
+  const ExperimentSpec& e = job.experiment;
+  std::vector<std::string> bad;
+  for (const auto& method : e.methods) {
+    double largest = 0;
+    bool any_bad = false;
+    for (double b : e.budgets) {
+      auto cs = condense_settings(e, method, b, task.num_nodes, e.seeds.front(), trajectories, job.file);
+      auto why = condense::infeasibility(task, cs);
+      if (why.empty()) continue;
+      any_bad = true;
+      bad.push_back(fmt::format("{} at {:.2f}% (c_train {}, c_val {}): {}", method, 100 * b, cs.c_train, cs.c_val, why));
+    }
+    if (!any_bad) continue;
+    // The largest fraction (in steps of one node) at which this method fits.
+    for (std::int64_t c = task.train.y.size(0) + task.val.y.size(0); c >= 1; --c) {
+      double b = static_cast<double>(c) / static_cast<double>(task.num_nodes);
+      auto cs = condense_settings(e, method, b, task.num_nodes, e.seeds.front(), trajectories, job.file);
+      if (condense::infeasibility(task, cs).empty()) {
+        largest = b;
+        break;
+      }
+    }
+    bad.push_back(fmt::format("largest feasible budget for {}: {:.4f} ({:.2f}%)", method, largest, 100 * largest));
+  }
+  if (!bad.empty())
+    throw InputError(job.file, "condense.budgets",
+                     fmt::format("infeasible for every seed: {}", fmt::join(bad, "; ")));
+}
+
+std::string run_tag(const std::string& method, double budget, std::int64_t seed) {
+  return fmt::format("{}@{:.1f}%#{}", method, 100 * budget, seed);
+}
+
 }  // namespace
 
 int run_experiment(const JobSpec& job, const std::string& dataset) {
@@ -43,6 +81,9 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
   condense::GraphTask task =
       condense::make_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
   auto cands = search::make_candidates(e.space, job.file);
+  // HCDC walks a seeded subset of the candidates (their trajectories form the extended space).
+  std::vector<Candidate> trajectories = trajectory_subset(e, cands, job.seed);
+  check_feasible(job, task, trajectories);
   spdlog::info("experiment '{}': {} candidates, methods {}, budgets {}, seeds {}", job.name, cands.size(),
                fmt::join(e.methods, ","), fmt::join(e.budgets, ","), fmt::join(e.seeds, ","));
   Truth truth = load_or_compute_truth(job, dataset, task, cands);
@@ -56,40 +97,91 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
                *std::max_element(truth.val_acc.begin(), truth.val_acc.end()), cands[best_val].name, whole_perf,
                best_test, ceiling);
 
-  // HCDC walks a seeded subset of the candidates (their trajectories form the extended space).
-  std::vector<Candidate> trajectories = trajectory_subset(e, cands, job.seed);
-
   fs::create_directories(job.output_dir + "/condensed");
-  io::Results results = results_of(job, cands, truth.rows);
-  std::map<std::pair<std::string, double>, std::vector<ProxyMetrics>> table;
-  std::vector<SummaryRow> summary;
-
+  const std::string res_path = job.output_dir + "/results.h5";
+  // What the finished runs in results.h5 were computed for: the normalised job and its ground truth.
+  const std::string experiment_key = string_digest(job.config_digest + "|" + truth_key(job, dataset, cands));
   const std::int64_t runs = static_cast<std::int64_t>(e.budgets.size() * e.seeds.size() * e.methods.size());
+
+  io::Results results = results_of(job, cands, truth.rows);
+  std::vector<SummaryRow> summary;
+  // Runs a killed or failed earlier attempt of this same experiment finished: kept, not redone.
+  std::map<std::string, std::pair<SummaryRow, std::vector<io::ResultRow>>> done;
+  if (fs::exists(res_path)) {
+    try {
+      auto f = io::H5File::open_read(res_path);
+      if (f.has_attr("experiment_key") && f.attr_string("experiment_key") == experiment_key) {
+        auto old = io::read_results(res_path);
+        for (const auto& row : read_summary(res_path)) {
+          std::string tag = run_tag(row.method, row.budget, row.seed);
+          std::vector<io::ResultRow> rows;
+          for (const auto& r : old.rows)
+            if (r.proxy == tag) rows.push_back(r);
+          if (rows.size() == cands.size()) done[tag] = {row, rows};
+        }
+        spdlog::info("experiment: {} of {} runs already finished in {}; continuing from there", done.size(), runs,
+                     res_path);
+      } else {
+        spdlog::info("experiment: {} is of another job or ground truth; it will be replaced", res_path);
+      }
+    } catch (const InputError& err) {
+      spdlog::warn("experiment: ignoring unreadable {}: {}", res_path, err.what());
+    }
+  }
+  auto write = [&](std::int64_t finished) {
+    io::write_results(res_path, results, [&](io::H5File& f) {
+      write_summary(f, summary);
+      f.set_attr("experiment_key", experiment_key);
+      f.set_attr("runs_done", finished);
+      f.set_attr("runs_total", runs);
+      f.set_attr("noise_ceiling", ceiling);
+      f.set_attr("whole_perf", whole_perf);
+      f.set_attr("best_test_acc", best_test);
+      f.set_attr("original_search_seconds", truth.search_seconds);
+      f.set_attr("proxy_score", e.evaluate.proxy_score);
+    });
+  };
+
+  std::map<std::pair<std::string, double>, std::vector<SummaryRow>> table;
   Progress progress("condense+evaluate", runs, 0.0);
+  std::int64_t finished = 0;
   for (double b : e.budgets) {
-    const auto c_train = budget_sizes(e, b, task.num_nodes).first;
     for (auto seed : e.seeds) {
       for (const auto& method : e.methods) {
-        auto cs = condense_settings(e, method, b, task.num_nodes, seed, trajectories, job.file);
-        auto pair = condense::condense(task, cs);
-        std::string tag = fmt::format("{}@{:.1f}%#{}", method, 100 * b, seed);
-
-        write_condensed_pair(fmt::format("{}/condensed/{}-{:.1f}pct-s{}.h5", job.output_dir, method, 100 * b, seed),
-                             pair, job, dataset, method, c_train, seed, task.num_classes,
-                             {{"condense_seconds", pair.seconds}});
-
-        auto rows = proxy_rows(task, cands, {0, static_cast<std::int64_t>(cands.size())}, pair.s_train, pair.s_val,
-                               seed, e, tag);
-        ProxyMetrics m = proxy_metrics(rows, truth, e.evaluate.proxy_score);
-        m.condense_seconds = pair.seconds;
+        const std::string tag = run_tag(method, b, seed);
+        SummaryRow row;
+        std::vector<io::ResultRow> rows;
+        if (auto it = done.find(tag); it != done.end()) {
+          std::tie(row, rows) = it->second;
+          spdlog::info("{}: reusing the finished run in {}", tag, res_path);
+        } else {
+          auto cs = condense_settings(e, method, b, task.num_nodes, seed, trajectories, job.file);
+          auto pair = condense::condense(task, cs);
+          write_condensed_pair(fmt::format("{}/condensed/{}-{:.1f}pct-s{}.h5", job.output_dir, method, 100 * b, seed),
+                               pair, job, dataset, method, cs.c_train, seed, task.num_classes,
+                               {{"condense_seconds", pair.seconds},
+                                {"solves", pair.solves},
+                                {"skipped_solves", pair.skipped_solves}});
+          check_diverged_share(e, job.file, tag, pair.solves, pair.skipped_solves);
+          rows = proxy_rows(task, cands, {0, static_cast<std::int64_t>(cands.size())}, pair.s_train, pair.s_val, seed,
+                            e, tag);
+          ProxyMetrics m = proxy_metrics(rows, truth, e.evaluate.proxy_score);
+          m.condense_seconds = pair.seconds;
+          row = {method, b, cs.c_train, cs.c_val, seed, pair.solves, pair.skipped_solves, m};
+        }
         results.rows.insert(results.rows.end(), rows.begin(), rows.end());
-        table[{method, b}].push_back(m);
-        summary.push_back({method, b, seed, m});
+        table[{method, b}].push_back(row);
+        summary.push_back(row);
+        write(++finished);  // atomically, run by run: a kill or a later error keeps this run
         progress.step();
+        const auto& m = row.m;
         spdlog::info("{}: |S_train| {} |S_val| {}: ρ {:.3f} (acc-ρ {:.3f}) τ {:.3f} regret {:.4f} perf {:.4f}; "
-                     "condense {:.1f}s, proxy search {:.1f}s",
-                     tag, pair.s_train.y.numel(), pair.s_val.y.numel(), m.rho, m.rho_acc, m.tau, m.regret, m.perf,
-                     m.condense_seconds, m.proxy_seconds);
+                     "condense {:.1f}s, proxy search {:.1f}s{}",
+                     tag, row.c_train, row.c_val, m.rho, m.rho_acc, m.tau, m.regret, m.perf, m.condense_seconds,
+                     m.proxy_seconds,
+                     row.solves > 0 ? fmt::format("; {} of {} hypergradient solves diverged", row.skipped_solves,
+                                                  row.solves)
+                                    : "");
       }
     }
   }
@@ -97,26 +189,32 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
   // The table: rows = methods, columns = budgets; ρ ± std and Perf ± std over seeds.
   std::string md = fmt::format("# {} — proxy ranking quality\n\n", job.name);
   md += fmt::format("Dataset `{}`, {} candidates ({} space, K = {}), proxy score: S_val {}. "
-                    "Ground truth: validation accuracy on the original graph, mean of {} seeds.\n\n",
-                    dataset, cands.size(), e.space.kind, e.space.order, e.evaluate.proxy_score, e.evaluate.truth_seeds);
+                    "Ground truth: validation accuracy on the original graph, mean of {} seeds "
+                    "(range {:.1f}–{:.1f}%).\n\n",
+                    dataset, cands.size(), e.space.kind, e.space.order, e.evaluate.proxy_score, e.evaluate.truth_seeds,
+                    100 * *std::min_element(truth.val_acc.begin(), truth.val_acc.end()),
+                    100 * *std::max_element(truth.val_acc.begin(), truth.val_acc.end()));
   md += "| method |";
   for (double b : e.budgets) md += fmt::format(" ρ @ {:.1f}% | Perf @ {:.1f}% |", 100 * b, 100 * b);
-  md += "\n|---|";
+  md += " diverged solves |\n|---|";
   for (std::size_t i = 0; i < e.budgets.size(); ++i) md += "---|---|";
-  md += "\n";
+  md += "---|\n";
   std::vector<double> all_proxy_seconds;
   for (const auto& method : e.methods) {
     md += fmt::format("| {} |", method);
+    std::int64_t solves = 0, skipped = 0;
     for (double b : e.budgets) {
       std::vector<double> rho, perf;
-      for (const auto& m : table[{method, b}]) {
-        rho.push_back(m.rho);
-        perf.push_back(100 * m.perf);
-        all_proxy_seconds.push_back(m.proxy_seconds);
+      for (const auto& r : table[{method, b}]) {
+        rho.push_back(r.m.rho);
+        perf.push_back(100 * r.m.perf);
+        all_proxy_seconds.push_back(r.m.proxy_seconds);
+        solves += r.solves;
+        skipped += r.skipped_solves;
       }
       md += fmt::format(" {:.2f} ± {:.2f} | {:.1f} ± {:.1f} |", mean(rho), stdev(rho), mean(perf), stdev(perf));
     }
-    md += "\n";
+    md += solves > 0 ? fmt::format(" {} of {} |\n", skipped, solves) : " – |\n";
   }
   double speedup = truth.search_seconds / mean(all_proxy_seconds);
   md += fmt::format("\nWhole graph: search on the original picks {} with test accuracy {:.1f}%; best test accuracy "
@@ -125,18 +223,10 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
                     cands[best_val].name, 100 * whole_perf, 100 * best_test, ceiling);
   md += fmt::format("Search time: original {:.1f}s, proxy {:.1f}s on average: speed-up {:.1f}×.\n", truth.search_seconds,
                     mean(all_proxy_seconds), speedup);
+  md += "Diverged solves: HCDC's hypergradient solves (one per trajectory and S_val update) whose Neumann/CG solve "
+        "diverged and was left out of that S_val step; a run above hcdc.max_diverged_share fails instead.\n";
   std::string md_path = job.output_dir + "/summary.md";
   std::ofstream(md_path) << md;
-
-  std::string res_path = job.output_dir + "/results.h5";
-  io::write_results(res_path, results, [&](io::H5File& f) {
-    write_summary(f, summary);
-    f.set_attr("noise_ceiling", ceiling);
-    f.set_attr("whole_perf", whole_perf);
-    f.set_attr("best_test_acc", best_test);
-    f.set_attr("original_search_seconds", truth.search_seconds);
-    f.set_attr("proxy_score", e.evaluate.proxy_score);
-  });
   fmt::print("{}\nresults: {}\ntable: {}\n", md, res_path, md_path);
   return kExitOk;
 }

@@ -7,6 +7,7 @@
 #include <random>
 #include <tuple>
 
+#include "hcdc/core/error.hpp"
 #include "hcdc/dist/nccl_communicator.hpp"
 #include "hcdc/hypergrad/solvers.hpp"
 
@@ -43,6 +44,18 @@ condense::CondenseSettings condense_settings(const ExperimentSpec& e, const std:
   cs.hcdc_trajectories = std::move(trajectories);
   cs.file = file;
   return cs;
+}
+
+void check_diverged_share(const ExperimentSpec& e, const std::string& file, const std::string& run, int solves,
+                          int skipped) {
+  if (solves <= 0 || skipped <= 0) return;
+  const double share = static_cast<double>(skipped) / static_cast<double>(solves);
+  if (share > e.max_diverged_share)
+    throw InputError(file, "hcdc.max_diverged_share",
+                     fmt::format("{}: {} of {} hypergradient solves ({:.0f}%) diverged and were skipped, more than the "
+                                 "allowed {:.0f}%, so its S_val is not trustworthy; lower hcdc.neumann_alpha, use "
+                                 "hcdc.solver = \"cg\", or train θ longer (hcdc.lambda_every)",
+                                 run, skipped, solves, 100 * share, 100 * e.max_diverged_share));
 }
 
 std::vector<search::Candidate> trajectory_subset(const ExperimentSpec& e, std::vector<search::Candidate> cands,
@@ -110,6 +123,8 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
   auto h = top.table("hcdc");
   auto& ho = e.hcdc;
   e.hcdc_trajectories = static_cast<int>(h.get<std::int64_t>("trajectories", e.hcdc_trajectories));
+  e.max_diverged_share = h.get<double>("max_diverged_share", e.max_diverged_share);
+  if (!(e.max_diverged_share >= 0 && e.max_diverged_share <= 1)) h.fail("max_diverged_share", "must be in [0, 1]");
   ho.outer_iterations = static_cast<int>(h.get<std::int64_t>("outer_iterations", ho.outer_iterations));
   ho.trajectory_steps = static_cast<int>(h.get<std::int64_t>("trajectory_steps", ho.trajectory_steps));
   ho.lambda_every = static_cast<int>(h.get<std::int64_t>("lambda_every", ho.lambda_every));

@@ -39,6 +39,7 @@ struct ExperimentSpec {
   std::vector<std::int64_t> seeds{0, 1, 2};
   std::string hcdc_train_method = "random";
   int hcdc_trajectories = 20;         // how many candidates HCDC walks (sampled from the space)
+  double max_diverged_share = 0.1;    // a run with more diverged hypergradient solves fails
   condense::MatchingOptions matching;
   condense::HcdcOptions hcdc;
   DistSpec dist;
@@ -50,6 +51,11 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
 condense::CondenseSettings condense_settings(const ExperimentSpec& e, const std::string& method, double budget,
                                              std::int64_t num_nodes, std::int64_t seed,
                                              std::vector<search::Candidate> trajectories, const std::string& file);
+
+// Throws InputError naming hcdc.max_diverged_share when more than that share of a run's
+// hypergradient solves diverged: its S_val rests on too few trajectories to report a ranking.
+void check_diverged_share(const ExperimentSpec& e, const std::string& file, const std::string& run, int solves,
+                          int skipped);
 
 // (c_train, c_val) for a budget fraction of n nodes.
 std::pair<std::int64_t, std::int64_t> budget_sizes(const ExperimentSpec& e, double budget, std::int64_t num_nodes);

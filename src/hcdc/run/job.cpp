@@ -7,7 +7,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "hcdc/config/canonical.hpp"
 #include "hcdc/config/overrides.hpp"
+#include "hcdc/core/digest.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/threads.hpp"
 #include "hcdc/io/h5file.hpp"
@@ -23,6 +25,8 @@ void parse_train(config::StrictTable t, hypergrad::InnerOptions& o) {
   o.lr = t.get<double>("lr", o.lr);
   o.momentum = t.get<double>("momentum", o.momentum);
   o.steps = static_cast<int>(t.get<std::int64_t>("steps", o.steps));
+  o.finish = t.get<std::string>("finish", o.finish);
+  o.ift_tolerance = t.get<double>("ift_tolerance", o.ift_tolerance);
   t.finish();
 }
 
@@ -48,6 +52,12 @@ void parse_hpo(config::StrictTable t, hypergrad::HpoOptions& o) {
   t.finish();
 }
 
+// What a generated dataset depends on: the [dataset] section and the job's seed — not the search,
+// condensation or output settings, so changing those reuses the dataset (and its digest).
+std::string dataset_identity(const toml::table& root) {
+  return config::canonical_text(root, {"job.name", "job.output_dir", "job.threads"}, {"dataset", "job"});
+}
+
 }  // namespace
 
 JobSpec parse_job_file(const std::string& path, const std::vector<std::string>& overrides) {
@@ -60,6 +70,8 @@ JobSpec parse_job_file(const std::string& path, const std::vector<std::string>& 
   std::stringstream ss;
   ss << in.rdbuf();
   j.text = config::effective_text(ss.str(), root, overrides);
+  j.effective = root;
+  j.config_digest = string_digest(config::canonical_text(root, kRunIrrelevantKeys));
 
   auto job = top.table("job");
   j.name = job.require<std::string>("name");
@@ -97,12 +109,15 @@ std::string prepare_dataset(const JobSpec& job) {
     // Reuse a dataset this job already made, if it is valid and was made from the same config.
     try {
       io::validate_file(out);
-      if (io::H5File::open_read(out).attr_string("config") == job.text) {
+      if (dataset_identity(toml::parse(io::H5File::open_read(out).attr_string("config"))) ==
+          dataset_identity(job.effective)) {
         spdlog::info("reusing {}", out);
         return out;
       }
     } catch (const InputError&) {
       // Damaged or foreign: regenerate below.
+    } catch (const toml::parse_error&) {
+      // Written by something else: regenerate below.
     }
   }
   return materialize_dataset(job.dataset, out, prov);

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <toml++/toml.h>
+
 #include "hcdc/hypergrad/hpo_trajectory.hpp"
 #include "hcdc/run/dataset_spec.hpp"
 #include "hcdc/run/experiment_spec.hpp"
@@ -15,6 +17,10 @@ namespace hcdc::run {
 struct JobSpec {
   std::string file;        // where it was read from
   std::string text;        // the file's text: recorded in every output as `config`
+  toml::table effective;   // the parsed table after --set overrides
+  // CRC-32 of the normalised effective configuration (keys sorted, values canonical) without the
+  // keys that do not change the computation (kRunIrrelevantKeys): what a checkpoint must match.
+  std::string config_digest;
   std::string name;
   std::uint64_t seed = 0;
   int threads = 0;         // 0: SLURM_CPUS_PER_TASK, else every core
@@ -25,6 +31,12 @@ struct JobSpec {
   std::vector<std::string> hypergrad_solvers{"exact", "cg", "neumann"};  // [hypergrad]
   ExperimentSpec experiment;  // [search] [evaluate] [condense] [matching] [hcdc]
 };
+
+// Keys that name where things go or how often state is saved, never what is computed;
+// hcdc.max_diverged_share only decides whether a finished run is accepted.
+inline const std::vector<std::string> kRunIrrelevantKeys{
+    "job.name",  "job.output_dir",        "dist.checkpoint_dir",   "dist.keep", "dist.checkpoint_every",
+    "dist.checksum_every", "hcdc.max_diverged_share"};
 
 // `overrides`: "section.key=VALUE" settings applied over the file (hcdc ... --set); the job's
 // recorded text is then the effective configuration.

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# A private single-node Slurm cluster for the sbatch tests (munge + slurmctld + slurmd from
+# Debian's packages) that lives entirely in one folder: its own slurm.conf (clients find it
+# through SLURM_CONF), munge key and socket, state, spool, logs and pid files, and ports no site
+# uses by default. It never reads or writes /etc and never touches a scheduler already running
+# on the machine.
+#
+#   cluster.sh check          exit 77 (ctest: skipped) with the reason when it cannot run here
+#   cluster.sh start DIR      start it (idempotent for DIR); prints `export SLURM_CONF=...`
+#   cluster.sh stop DIR       stop every daemon it started in DIR (safe to call twice)
+#   cluster.sh env DIR        prints `export SLURM_CONF=...` for DIR
+#
+# Ports: HCDC_TEST_SLURM_PORT (slurmctld; slurmd uses the next one), default 46817.
+set -euo pipefail
+
+cmd=${1:?usage: cluster.sh check | start DIR | stop DIR | env DIR}
+dir=${2:-}
+port=${HCDC_TEST_SLURM_PORT:-46817}
+
+check() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "SKIPPED: the test Slurm cluster needs root (slurmd runs jobs as their submitter); run as root"
+    exit 77
+  fi
+  local p
+  for p in slurmctld slurmd munged sbatch squeue sinfo scontrol scancel; do
+    if ! command -v "$p" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$p" ]; then
+      echo "SKIPPED: '$p' is not installed (Debian packages slurm-wlm slurmctld slurmd slurm-client munge; scripts/setup.sh installs them)"
+      exit 77
+    fi
+  done
+}
+
+need_dir() {
+  [ -n "$dir" ] || { echo "cluster.sh: $cmd needs a folder" >&2; exit 2; }
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+}
+
+pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stop() {
+  need_dir
+  local f pid i
+  # Daemons of this folder only: by their pid files, never by name.
+  for f in "$dir/run/slurmd.pid" "$dir/run/slurmctld.pid" "$dir/munge/munged.pid"; do
+    if pid_alive "$f"; then
+      pid=$(cat "$f")
+      kill -TERM "$pid" 2>/dev/null || true
+      for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$f"
+  done
+  # Job steps slurmd left behind (slurmstepd of this cluster's spool folder).
+  pkill -KILL -f "slurmstepd.*$dir/" 2>/dev/null || true
+  echo "cluster: stopped ($dir)"
+}
+
+write_config() {
+  local host cpus mem
+  host=$(hostname -s)
+  cpus=$(nproc)
+  mem=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 1024 ))
+  mkdir -p "$dir/etc" "$dir/munge" "$dir/state" "$dir/spool" "$dir/log" "$dir/run"
+  chmod 0700 "$dir/munge"
+  if [ ! -s "$dir/munge/munge.key" ]; then
+    dd if=/dev/urandom bs=1 count=1024 of="$dir/munge/munge.key" status=none
+  fi
+  chmod 0400 "$dir/munge/munge.key"
+  cat > "$dir/etc/slurm.conf" <<CONF
+# Written by tests/slurm/cluster.sh: a private test cluster in $dir
+ClusterName=hcdc-test
+SlurmctldHost=$host
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=$dir/munge/munge.socket
+StateSaveLocation=$dir/state
+SlurmdSpoolDir=$dir/spool/%n
+SlurmctldPidFile=$dir/run/slurmctld.pid
+SlurmdPidFile=$dir/run/slurmd.pid
+SlurmctldLogFile=$dir/log/slurmctld.log
+SlurmdLogFile=$dir/log/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+SchedulerType=sched/backfill
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+ReturnToService=2
+MpiDefault=none
+JobRequeue=1
+KillWait=30
+NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
+CONF
+}
+
+start() {
+  check
+  need_dir
+  export SLURM_CONF="$dir/etc/slurm.conf"
+  if pid_alive "$dir/run/slurmctld.pid" && sinfo -h -o %T 2>/dev/null | grep -qE "idle|mix|alloc"; then
+    echo "export SLURM_CONF=$SLURM_CONF"
+    return 0
+  fi
+  stop >/dev/null
+  write_config
+  local sbin=/usr/sbin
+  # munged refuses to run as root without --force; everything it uses is in this folder.
+  "$sbin/munged" --force --socket="$dir/munge/munge.socket" --key-file="$dir/munge/munge.key" \
+    --pid-file="$dir/munge/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed"
+  "$sbin/slurmctld" -i -f "$SLURM_CONF"
+  "$sbin/slurmd" -f "$SLURM_CONF"
+  local i host
+  host=$(hostname -s)
+  for i in $(seq 1 60); do
+    if sinfo -h -o %T 2>/dev/null | grep -qE "idle|mix"; then
+      echo "export SLURM_CONF=$SLURM_CONF"
+      return 0
+    fi
+    scontrol update nodename="$host" state=resume >/dev/null 2>&1 || true
+    sleep 1
+  done
+  echo "cluster: Slurm did not come up in $dir" >&2
+  tail -20 "$dir/log/slurmctld.log" "$dir/log/slurmd.log" "$dir/log/munged.log" >&2 || true
+  stop >&2
+  return 1
+}
+
+case $cmd in
+  check) check; echo "cluster: can run here" ;;
+  start) start ;;
+  stop) stop ;;
+  env) need_dir; echo "export SLURM_CONF=$dir/etc/slurm.conf" ;;
+  *) echo "usage: cluster.sh check | start DIR | stop DIR | env DIR" >&2; exit 2 ;;
+esac
