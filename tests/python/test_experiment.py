@@ -44,6 +44,9 @@ trajectories = 3
 outer_iterations = 1
 trajectory_steps = 20
 lambda_every = 10
+# This test checks the metrics against scipy, not HCDC's quality: 20-step trajectories leave θ far
+# from converged, so some solves diverge; the run must still be scored.
+max_diverged_share = 1.0
 """
 
 

@@ -163,7 +163,8 @@ class JobSafety(unittest.TestCase):
             i = [m.decode() if isinstance(m, bytes) else m for m in f["summary/method"][:]].index("hcdc")
             self.assertGreater(f["summary/solves"][i], 0)
             self.assertEqual(f["summary/skipped_solves"][i], f["summary/solves"][i])
-        self.assertRegex(open(os.path.join(out, "summary.md")).read(), r"\| hcdc \|.*\| (\d+) of \1 \|")
+        with open(os.path.join(out, "summary.md")) as fh:
+            self.assertRegex(fh.read(), r"\| hcdc \|.*\| (\d+) of \1 \|")
 
     def test_resume_accepts_reordered_set_flags(self):
         out, job = self.job(CONTINUOUS, budgets="[0.04]")

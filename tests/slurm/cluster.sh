@@ -115,7 +115,8 @@ start() {
   # munged refuses to run as root without --force; everything it uses is in this folder.
   "$sbin/munged" --force --socket="$dir/munge/munge.socket" --key-file="$dir/munge/munge.key" \
     --pid-file="$dir/munge/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed"
-  "$sbin/slurmctld" -i -f "$SLURM_CONF"
+  # -c: a fresh controller state every start (no jobs left over from an earlier, killed run).
+  "$sbin/slurmctld" -c -f "$SLURM_CONF"
   "$sbin/slurmd" -f "$SLURM_CONF"
   local i host
   host=$(hostname -s)

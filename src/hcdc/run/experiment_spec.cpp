@@ -53,8 +53,8 @@ void check_diverged_share(const ExperimentSpec& e, const std::string& file, cons
   if (share > e.max_diverged_share)
     throw InputError(file, "hcdc.max_diverged_share",
                      fmt::format("{}: {} of {} hypergradient solves ({:.0f}%) diverged and were skipped, more than the "
-                                 "allowed {:.0f}%, so its S_val is not trustworthy; lower hcdc.neumann_alpha, use "
-                                 "hcdc.solver = \"cg\", or train θ longer (hcdc.lambda_every)",
+                                 "allowed {:.0f}%, so its S_val is not trustworthy; lower hcdc.neumann_alpha (α·λ_max(H) "
+                                 "must stay below 2; 0.1 works on the shipped jobs) or raise the threshold",
                                  run, skipped, solves, 100 * share, 100 * e.max_diverged_share));
 }
 
