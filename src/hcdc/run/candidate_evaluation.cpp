@@ -12,6 +12,7 @@
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/schema.hpp"
 #include "hcdc/io/validated_file.hpp"
+#include "hcdc/run/row_exchange.hpp"
 #include "hcdc/search/rank_metrics.hpp"
 
 namespace hcdc::run {
@@ -133,22 +134,31 @@ io::Results results_of(const JobSpec& job, const std::vector<search::Candidate>&
 }
 
 Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, const condense::GraphTask& task,
-                            const std::vector<search::Candidate>& cands) {
+                            const std::vector<search::Candidate>& cands, dist::Communicator& comm) {
   const std::string path = job.output_dir + "/truth.h5";
   const std::string key = truth_key(job, dataset, cands);
-  if (std::filesystem::exists(path)) {
+  std::int64_t reuse = 0;
+  if (comm.rank() == 0 && std::filesystem::exists(path)) {
     try {
       if (has_truth_key(path, key)) {
+        read_truth(path, job, cands);  // checked here, so no rank reads a bad file
         spdlog::info("ground truth: reusing {}", path);
-        return read_truth(path, job, cands);
+        reuse = 1;
+      } else {
+        spdlog::info("ground truth: {} was computed for another dataset/space/settings; recomputing", path);
       }
-      spdlog::info("ground truth: {} was computed for another dataset/space/settings; recomputing", path);
     } catch (const InputError& e) {
       spdlog::warn("ground truth: ignoring unreadable cache {}: {}", path, e.what());
     }
   }
-  auto rows = truth_rows(task, cands, {0, static_cast<std::int64_t>(cands.size())}, job.experiment);
-  io::write_results(path, results_of(job, cands, rows), [&](io::H5File& f) { f.set_attr("truth_key", key); });
+  if (comm.allreduce_max(reuse) != 0) return read_truth(path, job, cands);
+  const auto p = static_cast<std::int64_t>(cands.size());
+  auto [begin, end] = dist::owned_range(p, comm.rank(), comm.size());
+  if (begin == end) spdlog::info("ground truth: {} ranks for {} candidates: this rank is idle", comm.size(), p);
+  auto rows = gather_rows(comm, truth_rows(task, cands, {begin, end}, job.experiment));
+  if (comm.rank() == 0)
+    io::write_results(path, results_of(job, cands, rows), [&](io::H5File& f) { f.set_attr("truth_key", key); });
+  comm.barrier();
   return truth_from_rows(rows, cands.size(), job.experiment.evaluate.truth_seeds,
                          job.experiment.evaluate.noise_ceiling, path);
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hcdc/condense/condensers.hpp"
+#include "hcdc/dist/communicator.hpp"
 #include "hcdc/io/results_file.hpp"
 #include "hcdc/run/job.hpp"
 
@@ -48,9 +49,10 @@ Truth truth_from_rows(const std::vector<io::ResultRow>& rows, std::size_t n, int
                       const std::string& path);
 // The ground truth in a results file, checked against this job's candidates (names and count).
 Truth read_truth(const std::string& path, const JobSpec& job, const std::vector<search::Candidate>& cands);
-// The ground truth in <output_dir>/truth.h5 when its key matches, else computed and written there.
+// Collective: the ground truth in <output_dir>/truth.h5 when its key matches (rank 0 decides,
+// every rank reads it), else computed with the candidates split across ranks and written by rank 0.
 Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, const condense::GraphTask& task,
-                            const std::vector<search::Candidate>& cands);
+                            const std::vector<search::Candidate>& cands, dist::Communicator& comm);
 
 // Proxy rows of candidates [begin, end): trained on s_train with `seed`, scored on s_val and on
 // the original test split; proxy name `tag`.

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <tuple>
 
 #include "hcdc/core/digest.hpp"
@@ -18,6 +19,7 @@
 #include "hcdc/core/threads.hpp"
 #include "hcdc/run/candidate_evaluation.hpp"
 #include "hcdc/run/condensed_output.hpp"
+#include "hcdc/run/row_exchange.hpp"
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/results_file.hpp"
 #include "hcdc/search/rank_metrics.hpp"
@@ -75,8 +77,9 @@ std::string run_tag(const std::string& method, double budget, std::int64_t seed)
 
 }  // namespace
 
-int run_experiment(const JobSpec& job, const std::string& dataset) {
+int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communicator& comm) {
   const ExperimentSpec& e = job.experiment;
+  const bool root = comm.rank() == 0;
   configure_threads(job.threads);
   condense::GraphTask task =
       condense::make_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
@@ -86,7 +89,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
   check_feasible(job, task, trajectories);
   spdlog::info("experiment '{}': {} candidates, methods {}, budgets {}, seeds {}", job.name, cands.size(),
                fmt::join(e.methods, ","), fmt::join(e.budgets, ","), fmt::join(e.seeds, ","));
-  Truth truth = load_or_compute_truth(job, dataset, task, cands);
+  Truth truth = load_or_compute_truth(job, dataset, task, cands, comm);
   double ceiling = e.evaluate.noise_ceiling ? search::spearman_rho(truth.val_acc, truth.noise_val_acc) : std::nan("");
   std::size_t best_val = search::argmax(truth.val_acc);
   double whole_perf = truth.test_acc[best_val];
@@ -97,15 +100,14 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
                *std::max_element(truth.val_acc.begin(), truth.val_acc.end()), cands[best_val].name, whole_perf,
                best_test, ceiling);
 
-  fs::create_directories(job.output_dir + "/condensed");
+  if (root) fs::create_directories(job.output_dir + "/condensed");
   const std::string res_path = job.output_dir + "/results.h5";
   // What the finished runs in results.h5 were computed for: the normalised job and its ground truth.
   const std::string experiment_key = string_digest(job.config_digest + "|" + truth_key(job, dataset, cands));
   const std::int64_t runs = static_cast<std::int64_t>(e.budgets.size() * e.seeds.size() * e.methods.size());
 
-  io::Results results = results_of(job, cands, truth.rows);
-  std::vector<SummaryRow> summary;
   // Runs a killed or failed earlier attempt of this same experiment finished: kept, not redone.
+  // Every rank reads them (the same decision everywhere) before rank 0 rewrites the file.
   std::map<std::string, std::pair<SummaryRow, std::vector<io::ResultRow>>> done;
   if (fs::exists(res_path)) {
     try {
@@ -119,20 +121,50 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
             if (r.proxy == tag) rows.push_back(r);
           if (rows.size() == cands.size()) done[tag] = {row, rows};
         }
-        spdlog::info("experiment: {} of {} runs already finished in {}; continuing from there", done.size(), runs,
-                     res_path);
-      } else {
+        if (root)
+          spdlog::info("experiment: {} of {} runs already finished in {}; continuing from there", done.size(), runs,
+                       res_path);
+      } else if (root) {
         spdlog::info("experiment: {} is of another job or ground truth; it will be replaced", res_path);
       }
     } catch (const InputError& err) {
-      spdlog::warn("experiment: ignoring unreadable {}: {}", res_path, err.what());
+      if (root) spdlog::warn("experiment: ignoring unreadable {}: {}", res_path, err.what());
     }
   }
-  auto write = [&](std::int64_t finished) {
+  comm.barrier();
+
+  // The runs in table order; each finished one holds its summary row and its candidates' rows.
+  struct Run {
+    std::string method, tag;
+    double budget;
+    std::int64_t seed;
+    std::optional<std::pair<SummaryRow, std::vector<io::ResultRow>>> outcome;
+  };
+  std::vector<Run> all;
+  for (double b : e.budgets)
+    for (auto seed : e.seeds)
+      for (const auto& method : e.methods) {
+        Run r{method, run_tag(method, b, seed), b, seed, std::nullopt};
+        if (auto it = done.find(r.tag); it != done.end()) {
+          r.outcome = it->second;
+          if (root) spdlog::info("{}: reusing the finished run in {}", r.tag, res_path);
+        }
+        all.push_back(std::move(r));
+      }
+  // Written atomically by rank 0 after every round of runs, in table order whichever rank ran
+  // what, so a kill or a later error keeps what was done and the file does not depend on ranks.
+  auto write = [&] {
+    io::Results results = results_of(job, cands, truth.rows);
+    std::vector<SummaryRow> summary;
+    for (const auto& r : all)
+      if (r.outcome) {
+        summary.push_back(r.outcome->first);
+        results.rows.insert(results.rows.end(), r.outcome->second.begin(), r.outcome->second.end());
+      }
     io::write_results(res_path, results, [&](io::H5File& f) {
       write_summary(f, summary);
       f.set_attr("experiment_key", experiment_key);
-      f.set_attr("runs_done", finished);
+      f.set_attr("runs_done", static_cast<std::int64_t>(summary.size()));
       f.set_attr("runs_total", runs);
       f.set_attr("noise_ceiling", ceiling);
       f.set_attr("whole_perf", whole_perf);
@@ -141,50 +173,68 @@ int run_experiment(const JobSpec& job, const std::string& dataset) {
       f.set_attr("proxy_score", e.evaluate.proxy_score);
     });
   };
+  auto log_run = [](const SummaryRow& row, const std::string& tag) {
+    const auto& m = row.m;
+    spdlog::info("{}: |S_train| {} |S_val| {}: ρ {:.3f} (acc-ρ {:.3f}) τ {:.3f} regret {:.4f} perf {:.4f}; "
+                 "condense {:.1f}s, proxy search {:.1f}s{}",
+                 tag, row.c_train, row.c_val, m.rho, m.rho_acc, m.tau, m.regret, m.perf, m.condense_seconds,
+                 m.proxy_seconds,
+                 row.solves > 0 ? fmt::format("; {} of {} hypergradient solves diverged", row.skipped_solves, row.solves)
+                                : "");
+  };
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (!all[i].outcome) pending.push_back(i);
+  if (root && !pending.empty())
+    spdlog::info("experiment: {} runs to do on {} ranks ({} rounds)", pending.size(), comm.size(),
+                 (pending.size() + static_cast<std::size_t>(comm.size()) - 1) / static_cast<std::size_t>(comm.size()));
+  Progress progress("condense+evaluate", static_cast<std::int64_t>(pending.size()), 0.0);
+  // Rounds: rank k does the k-th pending run of each round (the run alone, on its own threads, so
+  // its result does not depend on how many ranks there are), then the round's results meet on
+  // every rank.
+  for (std::size_t first = 0; first < pending.size(); first += static_cast<std::size_t>(comm.size())) {
+    const std::size_t mine = first + static_cast<std::size_t>(comm.rank());
+    std::vector<SummaryRow> my_summary;
+    std::vector<io::ResultRow> my_rows;
+    if (mine < pending.size()) {
+      Run& run = all[pending[mine]];
+      auto cs = condense_settings(e, run.method, run.budget, task.num_nodes, run.seed, trajectories, job.file);
+      auto pair = condense::condense(task, cs);
+      write_condensed_pair(
+          fmt::format("{}/condensed/{}-{:.1f}pct-s{}.h5", job.output_dir, run.method, 100 * run.budget, run.seed), pair,
+          job, dataset, run.method, cs.c_train, run.seed, task.num_classes,
+          {{"condense_seconds", pair.seconds}, {"solves", pair.solves}, {"skipped_solves", pair.skipped_solves}});
+      check_diverged_share(e, job.file, run.tag, pair.solves, pair.skipped_solves);
+      my_rows = proxy_rows(task, cands, {0, static_cast<std::int64_t>(cands.size())}, pair.s_train, pair.s_val,
+                           run.seed, e, run.tag);
+      ProxyMetrics m = proxy_metrics(my_rows, truth, e.evaluate.proxy_score);
+      m.condense_seconds = pair.seconds;
+      my_summary.push_back({run.method, run.budget, cs.c_train, cs.c_val, run.seed, pair.solves, pair.skipped_solves, m});
+      log_run(my_summary.back(), run.tag);
+    } else {
+      spdlog::info("experiment: rank {} idle in this round ({} runs left for {} ranks)", comm.rank(),
+                   pending.size() - first, comm.size());
+    }
+    auto summaries = gather_summaries(comm, my_summary);
+    auto rows = gather_rows(comm, my_rows);
+    for (const auto& sr : summaries) {
+      const std::string tag = run_tag(sr.method, sr.budget, sr.seed);
+      auto it = std::find_if(all.begin(), all.end(), [&](const Run& r) { return r.tag == tag; });
+      if (it == all.end()) throw std::logic_error("experiment: a rank returned an unknown run " + tag);
+      std::vector<io::ResultRow> run_rows;
+      for (const auto& r : rows)
+        if (r.proxy == tag) run_rows.push_back(r);
+      it->outcome = std::make_pair(sr, std::move(run_rows));
+      if (root) progress.step();
+    }
+    if (root) write();
+  }
+  if (root && pending.empty()) write();  // every run reused: the file is rewritten as it was
+  comm.barrier();
+  if (!root) return kExitOk;
 
   std::map<std::pair<std::string, double>, std::vector<SummaryRow>> table;
-  Progress progress("condense+evaluate", runs, 0.0);
-  std::int64_t finished = 0;
-  for (double b : e.budgets) {
-    for (auto seed : e.seeds) {
-      for (const auto& method : e.methods) {
-        const std::string tag = run_tag(method, b, seed);
-        SummaryRow row;
-        std::vector<io::ResultRow> rows;
-        if (auto it = done.find(tag); it != done.end()) {
-          std::tie(row, rows) = it->second;
-          spdlog::info("{}: reusing the finished run in {}", tag, res_path);
-        } else {
-          auto cs = condense_settings(e, method, b, task.num_nodes, seed, trajectories, job.file);
-          auto pair = condense::condense(task, cs);
-          write_condensed_pair(fmt::format("{}/condensed/{}-{:.1f}pct-s{}.h5", job.output_dir, method, 100 * b, seed),
-                               pair, job, dataset, method, cs.c_train, seed, task.num_classes,
-                               {{"condense_seconds", pair.seconds},
-                                {"solves", pair.solves},
-                                {"skipped_solves", pair.skipped_solves}});
-          check_diverged_share(e, job.file, tag, pair.solves, pair.skipped_solves);
-          rows = proxy_rows(task, cands, {0, static_cast<std::int64_t>(cands.size())}, pair.s_train, pair.s_val, seed,
-                            e, tag);
-          ProxyMetrics m = proxy_metrics(rows, truth, e.evaluate.proxy_score);
-          m.condense_seconds = pair.seconds;
-          row = {method, b, cs.c_train, cs.c_val, seed, pair.solves, pair.skipped_solves, m};
-        }
-        results.rows.insert(results.rows.end(), rows.begin(), rows.end());
-        table[{method, b}].push_back(row);
-        summary.push_back(row);
-        write(++finished);  // atomically, run by run: a kill or a later error keeps this run
-        progress.step();
-        const auto& m = row.m;
-        spdlog::info("{}: |S_train| {} |S_val| {}: ρ {:.3f} (acc-ρ {:.3f}) τ {:.3f} regret {:.4f} perf {:.4f}; "
-                     "condense {:.1f}s, proxy search {:.1f}s{}",
-                     tag, row.c_train, row.c_val, m.rho, m.rho_acc, m.tau, m.regret, m.perf, m.condense_seconds,
-                     m.proxy_seconds,
-                     row.solves > 0 ? fmt::format("; {} of {} hypergradient solves diverged", row.skipped_solves,
-                                                  row.solves)
-                                    : "");
-      }
-    }
-  }
+  for (const auto& r : all) table[{r.method, r.budget}].push_back(r.outcome->first);
 
   // The table: rows = methods, columns = budgets; ρ ± std and Perf ± std over seeds.
   std::string md = fmt::format("# {} — proxy ranking quality\n\n", job.name);

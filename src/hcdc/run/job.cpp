@@ -16,6 +16,7 @@
 #include "hcdc/io/inspect.hpp"
 #include "hcdc/io/schema.hpp"
 #include "hcdc/run/experiment.hpp"
+#include "hcdc/run/shared_dataset.hpp"
 
 namespace hcdc::run {
 namespace {
@@ -124,18 +125,21 @@ std::string prepare_dataset(const JobSpec& job) {
 }
 
 int run_job(const JobSpec& job, bool dataset_only) {
+  auto comm = dist::make_communicator_from_environment();
   int threads = configure_threads(job.threads);
-  spdlog::info("job '{}' from {}: seed {}, {} threads, output in {}", job.name, job.file, job.seed, threads,
-               job.output_dir);
-  std::string dataset = prepare_dataset(job);
+  if (comm->rank() == 0)
+    spdlog::info("job '{}' from {}: seed {}, {} threads{}, output in {}", job.name, job.file, job.seed, threads,
+                 comm->size() > 1 ? fmt::format(" on each of {} ranks", comm->size()) : "", job.output_dir);
+  std::string dataset = prepare_dataset_on_rank0(*comm, job);
   auto report = io::validate_file(dataset);
-  spdlog::info("{} is a valid {} {} file", dataset, report.schema_name, report.schema_version);
+  if (comm->rank() == 0) spdlog::info("{} is a valid {} {} file", dataset, report.schema_name, report.schema_version);
   if (!job.experiment.present || dataset_only) {
+    if (comm->rank() != 0) return kExitOk;
     fmt::print("{}", io::inspect_file(dataset));
     fmt::print("job '{}' done: dataset {}\n", job.name, dataset);
     return kExitOk;
   }
-  return run_experiment(job, dataset);
+  return run_experiment(job, dataset, *comm);
 }
 
 }  // namespace hcdc::run

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 
@@ -16,15 +17,11 @@ double parse_hex(const std::string& s) {
   return v;
 }
 
-}  // namespace
-
-std::vector<io::ResultRow> gather_rows(dist::Communicator& comm, const std::vector<io::ResultRow>& mine) {
-  // One line per row, tab-separated; proxy names never contain tabs or newlines.
-  std::string text;
-  for (const auto& r : mine)
-    text += fmt::format("{}\t{}\t{}\t{:a}\t{:a}\t{:a}\t{:a}\n", r.candidate, r.proxy, r.seed, r.score, r.val_loss,
-                        r.test_acc, r.seconds);
-  std::vector<io::ResultRow> all;
+// Every rank's lines (tab-separated fields, one record a line), split into fields, in rank order.
+template <class Record>
+std::vector<Record> gather_lines(dist::Communicator& comm, const std::string& text, std::size_t fields_per_line,
+                                 const std::function<Record(const std::vector<std::string>&)>& parse) {
+  std::vector<Record> all;
   for (const auto& part : comm.allgather_bytes(text)) {
     std::istringstream lines(part);
     std::string line;
@@ -33,12 +30,44 @@ std::vector<io::ResultRow> gather_rows(dist::Communicator& comm, const std::vect
       std::istringstream fields(line);
       std::string x;
       while (std::getline(fields, x, '\t')) f.push_back(x);
-      if (f.size() != 7) throw std::runtime_error("gather_rows: malformed row '" + line + "'");
-      all.push_back({std::stoll(f[0]), f[1], std::stoll(f[2]), parse_hex(f[3]), parse_hex(f[4]), parse_hex(f[5]),
-                     parse_hex(f[6])});
+      if (f.size() != fields_per_line) throw std::runtime_error("gather: malformed record '" + line + "'");
+      all.push_back(parse(f));
     }
   }
   return all;
+}
+
+}  // namespace
+
+std::vector<SummaryRow> gather_summaries(dist::Communicator& comm, const std::vector<SummaryRow>& mine) {
+  std::string text;
+  for (const auto& r : mine)
+    text += fmt::format("{}\t{:a}\t{}\t{}\t{}\t{}\t{}\t{:a}\t{:a}\t{:a}\t{:a}\t{:a}\t{:a}\t{:a}\n", r.method,
+                        r.budget, r.c_train, r.c_val, r.seed, r.solves, r.skipped_solves, r.m.rho, r.m.rho_acc, r.m.tau,
+                        r.m.regret, r.m.perf, r.m.proxy_seconds, r.m.condense_seconds);
+  return gather_lines<SummaryRow>(comm, text, 14, [](const std::vector<std::string>& f) {
+    return SummaryRow{f[0],
+                      parse_hex(f[1]),
+                      std::stoll(f[2]),
+                      std::stoll(f[3]),
+                      std::stoll(f[4]),
+                      std::stoll(f[5]),
+                      std::stoll(f[6]),
+                      {parse_hex(f[7]), parse_hex(f[8]), parse_hex(f[9]), parse_hex(f[10]), parse_hex(f[11]),
+                       parse_hex(f[12]), parse_hex(f[13])}};
+  });
+}
+
+std::vector<io::ResultRow> gather_rows(dist::Communicator& comm, const std::vector<io::ResultRow>& mine) {
+  // One line per row, tab-separated; proxy names never contain tabs or newlines.
+  std::string text;
+  for (const auto& r : mine)
+    text += fmt::format("{}\t{}\t{}\t{:a}\t{:a}\t{:a}\t{:a}\n", r.candidate, r.proxy, r.seed, r.score, r.val_loss,
+                        r.test_acc, r.seconds);
+  return gather_lines<io::ResultRow>(comm, text, 7, [](const std::vector<std::string>& f) {
+    return io::ResultRow{std::stoll(f[0]), f[1], std::stoll(f[2]), parse_hex(f[3]), parse_hex(f[4]), parse_hex(f[5]),
+                         parse_hex(f[6])};
+  });
 }
 
 }  // namespace hcdc::run

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The whole experiment (`hcdc run`) under mpirun: the ground truth split by candidates, the runs by
+# rounds, rank 0 writing every file.
+#  1. 1 rank vs 2 and 4 ranks (4 > the 2 runs of the second round: idle ranks): results.h5 equal
+#     bitwise in every row and summary column but the timings.
+#  2. kill -9 of the whole job once results.h5 holds a finished run, then `hcdc run` again on
+#     2 ranks: the finished runs are reused (logged), none redone, the same results bitwise.
+# Usage: run_ranks.sh HCDC MPIEXEC NPFLAG TMPDIR
+set -uo pipefail
+hcdc=$1 mpiexec=$2 npflag=$3 tmp=$4/run_ranks
+rm -rf "$tmp" && mkdir -p "$tmp"
+fail() { echo "FAIL: $*"; for f in "$tmp"/*.log; do [ -f "$f" ] && { echo "== $f"; tail -15 "$f"; }; done; exit 1; }
+job() {
+  cat > "$tmp/$1.toml" <<TOML
+[job]
+name = "$1"
+seed = 0
+threads = 1
+output_dir = "$tmp/$1"
+[dataset]
+kind = "csbm"
+num_nodes = 300
+num_classes = 3
+num_features = 10
+avg_degree = 5
+train_per_class = 20
+num_val = 60
+num_test = 60
+[search]
+num_candidates = 8
+hidden = 8
+[evaluate]
+truth_seeds = 1
+truth_epochs = 40
+proxy_epochs = 40
+[condense]
+methods = ["random", "herding", "hcdc"]
+budgets = [0.04]
+val_fraction = 0.5
+seeds = [0, 1]
+[hcdc]
+trajectories = 3
+outer_iterations = 2
+trajectory_steps = 40
+lambda_every = 4
+neumann_alpha = 0.1
+max_diverged_share = 1.0
+TOML
+  echo "$tmp/$1.toml"
+}
+same() {  # same(A.h5 B.h5): every row and summary column equal bitwise, timings aside
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+for g, keys in (("rows", ("candidate", "proxy", "seed", "score", "val_loss", "test_acc")),
+                ("summary", ("method", "budget", "c_train", "c_val", "seed", "rho", "rho_accuracy", "tau",
+                             "regret", "perf", "solves", "skipped_solves"))):
+    for k in keys:
+        assert np.array_equal(a[g][k][:], b[g][k][:]), f"{g}/{k} differs"
+assert a.attrs["runs_done"] == b.attrs["runs_done"] == 6
+PY
+}
+
+"$hcdc" run "$(job one)" > "$tmp/one.log" 2>&1 || fail "1 rank"
+for n in 2 4; do
+  $mpiexec $npflag $n --oversubscribe "$hcdc" run "$(job r$n)" > "$tmp/r$n.log" 2>&1 || fail "$n ranks"
+  same "$tmp/one/results.h5" "$tmp/r$n/results.h5" || fail "$n ranks give another results.h5 than 1 rank"
+  echo "ok: $n ranks give the 1-rank results bitwise"
+done
+grep -q "idle in this round" "$tmp/r4.log" || fail "4 ranks for 6 runs: no idle rank logged in the second round"
+
+j=$(job kill)
+setsid $mpiexec $npflag 2 --oversubscribe "$hcdc" run "$j" > "$tmp/kill.log" 2>&1 &
+pid=$!
+for i in $(seq 1 1200); do
+  /usr/bin/python3 -c "import h5py,sys; sys.exit(0 if h5py.File('$tmp/kill/results.h5','r').attrs['runs_done'] >= 1 else 1)" 2>/dev/null && break
+  sleep 0.05
+done
+kill -9 -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+done_before=$(/usr/bin/python3 -c "import h5py; print(h5py.File('$tmp/kill/results.h5','r').attrs['runs_done'])") || fail "no results.h5 before the kill"
+echo "killed with $done_before of 6 runs finished"
+[ "$done_before" -ge 1 ] || fail "no finished run before the kill"
+$mpiexec $npflag 2 --oversubscribe "$hcdc" run "$j" > "$tmp/again.log" 2>&1 || fail "rerun after kill -9"
+reused=$(grep -c "reusing the finished run" "$tmp/again.log")
+[ "$reused" -eq "$done_before" ] || fail "reused $reused runs, expected $done_before"
+same "$tmp/one/results.h5" "$tmp/kill/results.h5" || fail "killed and continued run differs from the uninterrupted one"
+echo "ok: kill -9 after $done_before runs, rerun reused them and gave the same results bitwise"
