@@ -10,12 +10,22 @@
 #   cluster.sh stop DIR       stop every daemon it started in DIR (safe to call twice)
 #   cluster.sh env DIR        prints `export SLURM_CONF=...` for DIR
 #
-# Ports: HCDC_TEST_SLURM_PORT (slurmctld; slurmd uses the next one), default 46817.
+# Ports: HCDC_TEST_SLURM_PORT (slurmctld; slurmd uses the next one); by default the first pair
+# from 46817 on where nothing listens, so two test runs on one machine do not collide.
 set -euo pipefail
 
 cmd=${1:?usage: cluster.sh check | start DIR | stop DIR | env DIR}
 dir=${2:-}
-port=${HCDC_TEST_SLURM_PORT:-46817}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port_pair() {
+  local p
+  for p in $(seq 46817 2 46897); do
+    if ! listening "$p" && ! listening $((p + 1)); then echo "$p"; return 0; fi
+  done
+  echo "cluster: no free port pair in 46817..46898 (set HCDC_TEST_SLURM_PORT)" >&2
+  return 1
+}
 
 check() {
   if [ "$(id -u)" -ne 0 ]; then
@@ -58,7 +68,8 @@ stop() {
 }
 
 write_config() {
-  local host cpus mem
+  local host cpus mem port
+  port=${HCDC_TEST_SLURM_PORT:-$(free_port_pair)} || return 1
   host=$(hostname -s)
   cpus=$(nproc)
   mem=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 1024 ))
@@ -129,7 +140,7 @@ start() {
     sleep 1
   done
   echo "cluster: Slurm did not come up in $dir" >&2
-  tail -20 "$dir/log/slurmctld.log" "$dir/log/slurmd.log" "$dir/log/munged.log" >&2 || true
+  tail -n 20 "$dir/log/slurmctld.log" "$dir/log/slurmd.log" "$dir/log/munged.log" >&2 || true
   stop >&2
   return 1
 }

@@ -6,6 +6,8 @@
 #     computed in a single process.
 #  2. Preemption: USR1 to the batch shell of slurm/condense.sbatch mid-run → checkpoint, exit 3,
 #     requeue, resume; the final S_val equals an uninterrupted run's bitwise (deterministic mode).
+#  3. The whole experiment through slurm/run.sbatch on 2 ranks: USR1 after the first finished run
+#     → stop after the round, exit 3, requeue, continue; results equal an uninterrupted run's.
 # The cluster is the private one of tests/slurm/cluster.sh in CLUSTER_DIR (started by the ctest
 # fixture slurm_cluster_start, stopped by slurm_cluster_stop whether this test passes or not);
 # started here too when run by hand. Exit 77 (skipped) where it cannot run (not root, no Slurm).
@@ -119,4 +121,29 @@ a = h5py.File(f"{t}/ref/condensed-hcdc.h5", "r")["val/x"][:]
 b = h5py.File(f"{t}/pre/condensed-hcdc.h5", "r")["val/x"][:]
 assert np.array_equal(a, b)
 print("ok: preempted (USR1), requeued, resumed job reproduces the uninterrupted S_val bitwise")
+PY
+
+# 3. The whole experiment, preempted and requeued.
+exp_ref=$(job expref 8)
+"$hcdc" run "$exp_ref" --set 'condense.seeds=[0,1,2]' > "$tmp/expref.log" 2>&1 || fail "reference experiment"
+exp=$(job exp 8)
+jid=$(sbatch --parsable --ntasks=2 --output="$tmp/exp-%j.out" slurm/run.sbatch "$exp" --set 'condense.seeds=[0,1,2]') || fail "sbatch run.sbatch"
+for i in $(seq 1 1200); do
+  /usr/bin/python3 -c "import h5py,sys; sys.exit(0 if h5py.File('$tmp/exp/results.h5','r').attrs['runs_done'] >= 1 else 1)" 2>/dev/null && break
+  sleep 0.05
+done
+scancel --signal=USR1 --batch "$jid" || fail "scancel --signal (experiment)"
+wait_jobs "$jid" || fail "preempted experiment did not finish"
+grep -q "requeueing" "$tmp/exp-$jid.out" || fail "the experiment was not requeued"
+grep -q "reusing the finished run" "$tmp/exp-$jid.out" || fail "the requeued experiment redid its finished runs"
+/usr/bin/python3 - "$tmp" <<'PY' || fail "the preempted experiment's results differ"
+import sys, h5py, numpy as np
+t = sys.argv[1]
+a, b = h5py.File(f"{t}/expref/results.h5", "r"), h5py.File(f"{t}/exp/results.h5", "r")
+for g, keys in (("rows", ("candidate", "proxy", "seed", "score", "val_loss", "test_acc")),
+                ("summary", ("method", "budget", "seed", "rho", "tau", "regret", "perf", "skipped_solves"))):
+    for k in keys:
+        assert np.array_equal(a[g][k][:], b[g][k][:]), f"{g}/{k}"
+assert b.attrs["runs_done"] == 6
+print("ok: the experiment, preempted (USR1) and requeued on 2 ranks, equals the uninterrupted 1-rank run")
 PY

@@ -13,6 +13,7 @@
 
 #include "hcdc/condense/condensers.hpp"
 #include "hcdc/core/digest.hpp"
+#include "hcdc/core/stop_signal.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
 #include "hcdc/core/threads.hpp"
@@ -28,8 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-volatile std::sig_atomic_t g_stop_signal = 0;
-void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 // Collective: every rank contributes its trajectories; rank 0 writes the file.
 void save_checkpoint(dist::Communicator& comm, io::CheckpointStore& store, const condense::HcdcLearner& l,
@@ -155,8 +154,7 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
     throw InputError(store.dir(), "--resume",
                      "checkpoints of an earlier run exist: pass --resume to continue it, or remove the folder");
   }
-  std::signal(SIGTERM, on_stop_signal);
-  std::signal(SIGUSR1, on_stop_signal);
+  install_stop_handlers();
 
   if (comm->rank() == 0)
     spdlog::info("hcdc: {} trajectories on {} ranks ({} backend{}), {} steps; |S_train| {} |S_val| {}", p, comm->size(),
@@ -172,7 +170,7 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
     // wait for the slower rank and add up both ranks' jitter; between sync points it averages out.
     const bool sync_point = learner.t() % e.hcdc.lambda_every == 0;
     // Every rank learns of a signal caught by any rank at the next sync point.
-    if (sync_point && comm->allreduce_max(g_stop_signal) != 0) {
+    if (sync_point && comm->allreduce_max(stop_signal()) != 0) {
       save_checkpoint(*comm, store, learner, job, digest);
       if (comm->rank() == 0) spdlog::warn("stopped by a signal at step {}; resume with --resume", learner.steps_done());
       return kExitPreempted;

@@ -16,6 +16,7 @@
 #include "hcdc/core/digest.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
+#include "hcdc/core/stop_signal.hpp"
 #include "hcdc/core/threads.hpp"
 #include "hcdc/run/candidate_evaluation.hpp"
 #include "hcdc/run/condensed_output.hpp"
@@ -189,6 +190,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
     spdlog::info("experiment: {} runs to do on {} ranks ({} rounds)", pending.size(), comm.size(),
                  (pending.size() + static_cast<std::size_t>(comm.size()) - 1) / static_cast<std::size_t>(comm.size()));
   Progress progress("condense+evaluate", static_cast<std::int64_t>(pending.size()), 0.0);
+  install_stop_handlers();
   // Rounds: rank k does the k-th pending run of each round (the run alone, on its own threads, so
   // its result does not depend on how many ranks there are), then the round's results meet on
   // every rank.
@@ -228,6 +230,16 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
       if (root) progress.step();
     }
     if (root) write();
+    // A SIGTERM/SIGUSR1 on any rank stops every rank here, after the round's runs are saved; the
+    // next `hcdc run` (Slurm: the requeued job) continues from results.h5. A run in progress when
+    // the signal came is finished first: runs inside `hcdc run` are not checkpointed.
+    if (comm.allreduce_max(stop_signal()) != 0) {
+      if (root)
+        spdlog::warn("stopped by a signal after {} of {} runs (saved in {}); run the job again to continue",
+                     std::count_if(all.begin(), all.end(), [](const Run& r) { return r.outcome.has_value(); }),
+                     all.size(), res_path);
+      return kExitPreempted;
+    }
   }
   if (root && pending.empty()) write();  // every run reused: the file is rewritten as it was
   comm.barrier();
