@@ -1,11 +1,13 @@
 // The `hcdc` executable: command-line parsing only. Every command is a library call.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
 #include <exception>
 
+#include "hcdc/condense/condensers.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
 #include "hcdc/core/threads.hpp"
@@ -150,7 +152,9 @@ int main(int argc, char** argv) {
   std::int64_t cond_seed = -1;
   auto* cond = app.add_subcommand("condense", "Condense a dataset with one method (HCDC runs under mpirun/srun too)");
   cond->add_option("JOB", cond_job, "Job file ([dataset], [search], [condense], [hcdc], [dist])")->required();
-  cond->add_option("--method", creq.method, "random, kcenter, herding, gcond-x, gcond, dm or hcdc")->capture_default_str();
+  cond->add_option("--method", creq.method, fmt::format("{}", fmt::join(condense::method_names(), ", ")))
+      ->check(CLI::IsMember(condense::method_names()))
+      ->capture_default_str();
   cond->add_option("--budget", cond_budget, "c_train / n (default: the job's first budget)");
   cond->add_option("--seed", cond_seed, "Condensation seed (default: the job's first seed)");
   cond->add_flag("--resume", creq.resume, "Continue from the newest valid checkpoint in [dist].checkpoint_dir");

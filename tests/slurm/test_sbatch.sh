@@ -81,6 +81,16 @@ TOML
   echo "$tmp/$1.toml"
 }
 
+release_requeued() {  # Slurm holds a requeued job ~2 minutes (BeginTime); start it now instead
+  for i in $(seq 1 300); do
+    if squeue -h -j "$1" -o "%r" 2>/dev/null | grep -q BeginTime; then
+      scontrol update jobid="$1" starttime=now >/dev/null 2>&1 && return 0
+    fi
+    squeue -h -j "$1" 2>/dev/null | grep -q . || return 0
+    sleep 0.2
+  done
+}
+
 # 1. The pipeline.
 cd "$root"
 ids=$(bash slurm/pipeline.sh "$(job pipe 1)" --ntasks 2) || fail "pipeline submission"
@@ -111,6 +121,7 @@ jid=$(sbatch --parsable --ntasks=2 --output="$tmp/pre-%j.out" slurm/condense.sba
 for i in $(seq 1 600); do ls "$tmp/pre/checkpoints/"*.h5 >/dev/null 2>&1 && break; sleep 0.1; done
 ls "$tmp/pre/checkpoints/"*.h5 >/dev/null 2>&1 || fail "no checkpoint before the signal"
 scancel --signal=USR1 --batch "$jid" || fail "scancel --signal"
+release_requeued "$jid"
 wait_jobs "$jid" || fail "preempted job did not finish"
 grep -q "requeueing" "$tmp/pre-$jid.out" || fail "the job was not requeued"
 grep -q "resuming" "$tmp/pre-$jid.out" || fail "the requeued job did not resume"
@@ -133,6 +144,7 @@ for i in $(seq 1 1200); do
   sleep 0.05
 done
 scancel --signal=USR1 --batch "$jid" || fail "scancel --signal (experiment)"
+release_requeued "$jid"
 wait_jobs "$jid" || fail "preempted experiment did not finish"
 grep -q "requeueing" "$tmp/exp-$jid.out" || fail "the experiment was not requeued"
 grep -q "reusing the finished run" "$tmp/exp-$jid.out" || fail "the requeued experiment redid its finished runs"

@@ -49,7 +49,7 @@ std::pair<search::LabelledBlocks, torch::Tensor> standard(const GraphTask& task,
                                                           std::int64_t budget, std::uint64_t seed,
                                                           const CondenseSettings& s) {
   auto labels = to_vec(task.train.y);
-  bool coreset = method == "random" || method == "kcenter" || method == "herding";
+  const bool coreset = is_coreset(method);
   auto per_class = allocate_per_class(labels, task.num_classes, budget, coreset, s.file, "condense.budgets");
   if (coreset) {
     CoresetKind kind = method == "random" ? CoresetKind::kRandom
@@ -104,8 +104,21 @@ HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
   return h;
 }
 
+const std::vector<std::string>& standard_methods() {
+  static const std::vector<std::string> names{"random", "kcenter", "herding", "gcond-x", "gcond", "dm"};
+  return names;
+}
+
+bool is_coreset(const std::string& method) {
+  return method == "random" || method == "kcenter" || method == "herding";
+}
+
 const std::vector<std::string>& method_names() {
-  static const std::vector<std::string> names{"random", "kcenter", "herding", "gcond-x", "gcond", "dm", "hcdc"};
+  static const std::vector<std::string> names = [] {
+    auto n = standard_methods();
+    n.push_back("hcdc");
+    return n;
+  }();
   return names;
 }
 
@@ -115,7 +128,7 @@ std::string infeasibility(const GraphTask& task, const CondenseSettings& s) {
   // S_val labels in proportion to the validation classes.
   const bool hcdc = s.method == "hcdc";
   const std::string& method = hcdc ? s.hcdc_train_method : s.method;
-  const bool coreset = method == "random" || method == "kcenter" || method == "herding";
+  const bool coreset = is_coreset(method);
   try {
     allocate_per_class(to_vec(task.train.y), task.num_classes, hcdc ? s.c_train : s.c_train + s.c_val, coreset,
                        s.file, "condense.budgets");

@@ -49,7 +49,11 @@ struct HcdcStart {
 };
 HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s);
 
+// The methods, by name: the standard ones (coresets and matching) and, with "hcdc", all of them.
+const std::vector<std::string>& standard_methods();
 const std::vector<std::string>& method_names();
+// Coresets pick distinct original samples, so a class cannot give more than it has.
+bool is_coreset(const std::string& method);
 // Why `s` cannot run on `task` (a class asked for more distinct samples than it has), or "" when it
 // can: checked for every run before an experiment starts any work.
 std::string infeasibility(const GraphTask& task, const CondenseSettings& s);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "hcdc/condense/condensed_tensors.hpp"
 #include "hcdc/core/digest.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/threads.hpp"
@@ -56,13 +57,6 @@ CandidateRange my_candidates(const JobSpec& job, std::int64_t p, Slice slice, co
                      fmt::format("{} ranks but only {} candidates to score: every rank needs at least one", comm.size(), n));
   CandidateRange mine = as_range(dist::owned_range(n, comm.rank(), comm.size()));
   return {s.begin + mine.begin, s.begin + mine.end};
-}
-
-search::LabelledBlocks blocks(const std::vector<float>& x, const std::vector<std::int64_t>& y,
-                              const std::vector<std::int64_t>& shape, torch::ScalarType dtype) {
-  std::vector<std::int64_t> dims{static_cast<std::int64_t>(y.size())};
-  dims.insert(dims.end(), shape.begin(), shape.end());
-  return {torch::tensor(x, torch::kFloat).view(dims).to(dtype), torch::tensor(y, torch::kLong)};
 }
 
 // A condensed set usable as a proxy for this job: made from the same dataset, with samples of
@@ -195,8 +189,10 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
   auto cs = data::read_condensed_set(req.proxy);
   check_proxy(cs, req.proxy, dataset, task);
   const auto dt = task.train.x.scalar_type();
-  auto s_train = blocks(cs.x_train, cs.y_train, cs.sample_shape, dt);
-  auto s_val = blocks(cs.x_val, cs.y_val, cs.sample_shape, dt);
+  auto [s_train, s_val] = [&] {
+    auto pair = condense::from_condensed_set(cs, dt);
+    return std::make_pair(pair.s_train, pair.s_val);
+  }();
   spdlog::info("evaluate: {} candidates on {} (|S_train| {}, |S_val| {}); this rank scores [{}, {}) ({} ranks)", p,
                req.proxy, cs.y_train.size(), cs.y_val.size(), mine.begin, mine.end, comm->size());
   auto rows = gather_rows(*comm, proxy_rows(task, cands, mine, s_train, s_val, cs.seed, e, cs.method));

@@ -1,6 +1,7 @@
 #include "hcdc/run/experiment_spec.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -89,7 +90,7 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
     if (std::find(condense::method_names().begin(), condense::method_names().end(), e.methods[i]) ==
         condense::method_names().end())
       c.fail(fmt::format("methods[{}]", i),
-             fmt::format("unknown method '{}' (random, kcenter, herding, gcond-x, gcond, dm, hcdc)", e.methods[i]));
+             fmt::format("unknown method '{}' ({})", e.methods[i], fmt::join(condense::method_names(), ", ")));
   e.budgets = c.get<std::vector<double>>("budgets", {0.009, 0.018, 0.036});
   for (std::size_t i = 0; i < e.budgets.size(); ++i)
     if (!(e.budgets[i] > 0 && e.budgets[i] < 1)) c.fail(fmt::format("budgets[{}]", i), "must be a fraction in (0, 1)");
@@ -102,9 +103,9 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
     e.seeds.push_back(static_cast<std::int64_t>(s));
   }
   e.hcdc_train_method = c.get<std::string>("hcdc_train_method", e.hcdc_train_method);
-  if (e.hcdc_train_method == "hcdc" || std::find(condense::method_names().begin(), condense::method_names().end(),
-                                                 e.hcdc_train_method) == condense::method_names().end())
-    c.fail("hcdc_train_method", "must be a standard method (random, kcenter, herding, gcond-x, gcond, dm)");
+  const auto& standard = condense::standard_methods();
+  if (std::find(standard.begin(), standard.end(), e.hcdc_train_method) == standard.end())
+    c.fail("hcdc_train_method", fmt::format("must be a standard method ({})", fmt::join(standard, ", ")));
   c.finish();
 
   auto m = top.table("matching");

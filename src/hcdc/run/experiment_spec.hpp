@@ -22,7 +22,9 @@ struct EvaluateSpec {
 
 struct DistSpec {
   std::string backend = "mpi";  // mpi: MPI on CPU tensors; nccl: NCCL all-reduce on the GPU (builds with NCCL)
-  bool deterministic = false;   // bit-identical S_val for any number of ranks
+  // Bit-identical S_val for any number of ranks (the default); false: a plain all-reduce whose
+  // summation order depends on the rank count ("fast" mode, README: Distributed runs).
+  bool deterministic = true;
   int checksum_every = 0;       // cross-rank S_val checksum period (steps); 0: after every S_val update
   int checkpoint_every = 50;    // steps; 0: only at exit
   std::string checkpoint_dir;   // default <output_dir>/checkpoints
