@@ -4,7 +4,9 @@
 #  1. 1 rank vs 2 and 4 ranks (4 > the 2 runs of the second round: idle ranks): results.h5 equal
 #     bitwise in every row and summary column but the timings.
 #  2. kill -9 of the whole job once results.h5 holds a finished run, then `hcdc run` again on
-#     2 ranks: the finished runs are reused (logged), none redone, the same results bitwise.
+#     2 ranks: the finished runs are reused (logged), none redone, an HCDC run that had
+#     checkpointed continues from its checkpoint, the same results bitwise.
+#  3. One HCDC driver: the experiment's HCDC run equals `hcdc condense` of the same run bitwise.
 # Usage: run_ranks.sh HCDC MPIEXEC NPFLAG TMPDIR
 set -uo pipefail
 hcdc=$1 mpiexec=$2 npflag=$3 tmp=$4/run_ranks
@@ -76,6 +78,14 @@ for i in $(seq 1 1200); do
   /usr/bin/python3 -c "import h5py,sys; sys.exit(0 if h5py.File('$tmp/kill/results.h5','r').attrs['runs_done'] >= 1 else 1)" 2>/dev/null && break
   sleep 0.05
 done
+# Until an HCDC run of a later round has checkpointed (or the job ends): then kill -9.
+for i in $(seq 1 600); do
+  ls "$tmp/kill/checkpoints/"*/*.h5 >/dev/null 2>&1 && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.02
+done
+had_checkpoint=0
+ls "$tmp/kill/checkpoints/"*/*.h5 >/dev/null 2>&1 && had_checkpoint=1
 kill -9 -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 done_before=$(/usr/bin/python3 -c "import h5py; print(h5py.File('$tmp/kill/results.h5','r').attrs['runs_done'])") || fail "no results.h5 before the kill"
 echo "killed with $done_before of 6 runs finished"
@@ -83,5 +93,20 @@ echo "killed with $done_before of 6 runs finished"
 $mpiexec $npflag 2 --oversubscribe "$hcdc" run "$j" > "$tmp/again.log" 2>&1 || fail "rerun after kill -9"
 reused=$(grep -c "reusing the finished run" "$tmp/again.log")
 [ "$reused" -eq "$done_before" ] || fail "reused $reused runs, expected $done_before"
+if [ "$had_checkpoint" -eq 1 ]; then
+  grep -q "resumed from" "$tmp/again.log" || fail "an HCDC run had checkpointed but the rerun did not resume it"
+  echo "an HCDC run was killed after a checkpoint and resumed from it"
+fi
 same "$tmp/one/results.h5" "$tmp/kill/results.h5" || fail "killed and continued run differs from the uninterrupted one"
 echo "ok: kill -9 after $done_before runs, rerun reused them and gave the same results bitwise"
+
+"$hcdc" condense "$tmp/one.toml" --method hcdc --budget 0.04 --seed 1 > "$tmp/condense.log" 2>&1 || fail "hcdc condense"
+/usr/bin/python3 - "$tmp" <<'PY' || fail "the experiment's HCDC run differs from hcdc condense of the same run"
+import sys, h5py, numpy as np
+t = sys.argv[1]
+a = h5py.File(f"{t}/one/condensed-hcdc.h5", "r")
+b = h5py.File(f"{t}/one/condensed/hcdc-4.0pct-s1.h5", "r")
+for k in ("train/x", "train/y", "val/x", "val/y"):
+    assert np.array_equal(a[k][:], b[k][:]), k
+print("ok: the experiment's HCDC run equals `hcdc condense` of the same run bitwise (one driver)")
+PY

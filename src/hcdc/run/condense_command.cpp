@@ -18,6 +18,7 @@
 #include "hcdc/core/log.hpp"
 #include "hcdc/core/threads.hpp"
 #include "hcdc/run/condensed_output.hpp"
+#include "hcdc/run/hcdc_driver.hpp"
 #include "hcdc/run/shared_dataset.hpp"
 #include "hcdc/dist/communicator.hpp"
 #include "hcdc/dist/nccl_communicator.hpp"
@@ -29,67 +30,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
-// Collective: every rank contributes its trajectories; rank 0 writes the file.
-void save_checkpoint(dist::Communicator& comm, io::CheckpointStore& store, const condense::HcdcLearner& l,
-                     const JobSpec& job, const std::string& digest) {
-  const auto t0 = std::chrono::steady_clock::now();
-  std::string mine;
-  for (std::size_t k = 0; k < l.owned().size(); ++k) {
-    std::string blob = l.serialize_trajectory(k);
-    std::uint64_t n = blob.size();
-    mine.append(reinterpret_cast<const char*>(&n), sizeof n);
-    mine += blob;
-  }
-  auto all = comm.allgather_bytes(mine);
-  if (comm.rank() == 0) {
-    io::Checkpoint c;
-    c.step = l.steps_done();
-    c.seed = static_cast<std::int64_t>(job.seed);
-    c.num_ranks = comm.size();
-    c.config = job.text;
-    c.config_digest = digest;
-    auto s = l.s_val().detach().to(torch::kDouble).contiguous();
-    c.state["s_val"] = {std::vector<std::int64_t>(s.sizes().begin(), s.sizes().end()),
-                        std::vector<double>(s.data_ptr<double>(), s.data_ptr<double>() + s.numel()), {}, {}};
-    std::string opt = l.serialize_sval_optimizer();
-    c.state["s_val_optimizer"] = {{static_cast<std::int64_t>(opt.size())}, {}, {}, {opt.begin(), opt.end()}};
-    c.state["counters"] = {{3}, {}, {l.outer(), l.t(), l.skipped_solves()}, {}};
-    auto h = l.alignment_history();
-    if (!h.empty()) c.state["alignment_history"] = {{static_cast<std::int64_t>(h.size())}, h, {}, {}};
-    for (const auto& part : all) {
-      std::size_t pos = 0;
-      while (pos < part.size()) {
-        std::uint64_t n = 0;
-        std::memcpy(&n, part.data() + pos, sizeof n);
-        pos += sizeof n;
-        std::string blob = part.substr(pos, n);
-        pos += n;
-        std::int64_t index = std::stoll(blob.substr(0, blob.find(' ')));
-        c.state[fmt::format("trajectory/{:06d}", index)] = {{static_cast<std::int64_t>(n)}, {}, {}, {blob.begin(), blob.end()}};
-      }
-    }
-    std::string path = store.save(c);
-    spdlog::info("checkpoint: step {} -> {} ({:.2f}s)", c.step, path,
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  comm.barrier();
-}
-
-void restore_checkpoint(const io::Checkpoint& c, condense::HcdcLearner& l) {
-  auto bytes = [&](const std::string& key) {
-    const auto& a = c.state.at(key);
-    return std::string(a.u8.begin(), a.u8.end());
-  };
-  const auto& counters = c.state.at("counters").i64;
-  const auto& sv = c.state.at("s_val");
-  std::vector<double> history;
-  if (c.state.count("alignment_history")) history = c.state.at("alignment_history").f64;
-  l.restore(torch::tensor(sv.f64, torch::kDouble).view(sv.dims), bytes("s_val_optimizer"), static_cast<int>(counters[0]),
-            static_cast<int>(counters[1]), history, static_cast<int>(counters[2]));
-  for (std::size_t k = 0; k < l.owned().size(); ++k)
-    l.restore_trajectory(k, bytes(fmt::format("trajectory/{:06d}", l.owned()[k])));
-}
 
 // A job that asks for NCCL on a node without a usable GPU is a configuration error of that job:
 // one line naming the setting, exit 2 (every rank finds the same).
@@ -140,67 +80,22 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   for (auto i = b; i < en; ++i) owned.push_back(i);
   condense::HcdcLearner learner(start.data, cs.hcdc_trajectories, owned, start.s_val_init, e.hcdc, cs.seed,
                                 dist::make_reducer(*comm, e.dist.deterministic));
-  const std::string digest = string_digest(fmt::format("{}|{}|{}|{}", job.config_digest, req.method, budget, seed));
+  const std::string digest = run_digest(job.config_digest, req.method, budget, seed);
   io::CheckpointStore store(e.dist.checkpoint_dir.empty() ? job.output_dir + "/checkpoints" : e.dist.checkpoint_dir,
                             e.dist.keep);
-  if (req.resume) {
-    std::string from;
-    auto ck = store.newest_valid(digest, &from);
-    if (!ck) throw InputError(store.dir(), "--resume", "no valid checkpoint to resume from");
-    restore_checkpoint(*ck, learner);
-    if (comm->rank() == 0)
-      spdlog::info("resumed from {} (step {}, written by {} ranks, now {})", from, ck->step, ck->num_ranks, comm->size());
-  } else if (fs::is_directory(store.dir()) && !fs::is_empty(store.dir())) {
-    throw InputError(store.dir(), "--resume",
-                     "checkpoints of an earlier run exist: pass --resume to continue it, or remove the folder");
-  }
-  install_stop_handlers();
-
   if (comm->rank() == 0)
     spdlog::info("hcdc: {} trajectories on {} ranks ({} backend{}), {} steps; |S_train| {} |S_val| {}", p, comm->size(),
                  comm->backend(), e.dist.deterministic ? ", deterministic" : "", learner.total_steps(), c_train, c_val);
-  Progress progress("hcdc", learner.total_steps() - learner.steps_done());
-  auto t0 = std::chrono::steady_clock::now();
-  const auto bytes0 = comm->bytes_communicated();
-  const double comm_seconds0 = comm->seconds_communicating();
-  std::int64_t steps = 0;
-  while (!learner.finished()) {
-    // Ranks synchronise only where they must — the S_val update every T_λ steps — and agree on
-    // stopping and compare checksums there too. A collective on every step would make each step
-    // wait for the slower rank and add up both ranks' jitter; between sync points it averages out.
-    const bool sync_point = learner.t() % e.hcdc.lambda_every == 0;
-    // Every rank learns of a signal caught by any rank at the next sync point.
-    if (sync_point && comm->allreduce_max(stop_signal()) != 0) {
-      save_checkpoint(*comm, store, learner, job, digest);
-      if (comm->rank() == 0) spdlog::warn("stopped by a signal at step {}; resume with --resume", learner.steps_done());
-      return kExitPreempted;
-    }
-    learner.step();
-    ++steps;
-    if (comm->rank() == 0) progress.step();
-    const bool check = e.dist.checksum_every > 0 ? learner.steps_done() % e.dist.checksum_every == 0
-                                                 : learner.t() % e.hcdc.lambda_every == 0;
-    if (check) {
-      auto sv = learner.s_val().detach().contiguous();
-      Crc32 crc;
-      crc.update(sv.data_ptr(), static_cast<std::size_t>(sv.numel() * sv.element_size()));
-      auto all = comm->allgather_bytes(crc.hex());
-      for (const auto& other : all)
-        if (other != all[0])
-          throw std::runtime_error(fmt::format("S_val differs across ranks at step {} ({} vs {})", learner.steps_done(),
-                                               all[0], other));
-    }
-    if (e.dist.checkpoint_every > 0 && learner.steps_done() % e.dist.checkpoint_every == 0 && !learner.finished())
-      save_checkpoint(*comm, store, learner, job, digest);
+  const DriveResult r = drive_hcdc(*comm, learner, store, e.dist, e.hcdc.lambda_every, digest,
+                                   static_cast<std::int64_t>(job.seed), job.text,
+                                   req.resume ? Resume::kRequired : Resume::kNever, "hcdc");
+  if (r.stopped) {
+    if (comm->rank() == 0) spdlog::warn("resume with --resume");
+    return kExitPreempted;
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  double bytes_per_step = steps > 0 ? static_cast<double>(comm->bytes_communicated() - bytes0) / static_cast<double>(steps) : 0;
-  // Time inside collectives on each rank (before this gather): min ≈ communication, max − min ≈ imbalance.
-  double comm_min = comm->seconds_communicating() - comm_seconds0, comm_max = comm_min;
-  for (const auto& s : comm->allgather_bytes(fmt::format("{:a}", comm_min))) {
-    comm_min = std::min(comm_min, std::strtod(s.c_str(), nullptr));
-    comm_max = std::max(comm_max, std::strtod(s.c_str(), nullptr));
-  }
+  const std::int64_t steps = r.steps;
+  const double seconds = r.seconds, bytes_per_step = r.bytes_per_step;
+  const double comm_min = r.comm_seconds_min, comm_max = r.comm_seconds_max;
   if (comm->rank() == 0 && learner.skipped_solves() > 0)
     spdlog::warn("hcdc: {} of {} hypergradient solves diverged and were left out of the S_val gradient (written to "
                  "{} as run metrics; `hcdc run` refuses a run above hcdc.max_diverged_share = {})",

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -20,7 +21,10 @@
 #include "hcdc/core/threads.hpp"
 #include "hcdc/run/candidate_evaluation.hpp"
 #include "hcdc/run/condensed_output.hpp"
+#include "hcdc/run/hcdc_driver.hpp"
 #include "hcdc/run/row_exchange.hpp"
+#include "hcdc/dist/trajectory_reducer.hpp"
+#include "hcdc/io/checkpoint_store.hpp"
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/results_file.hpp"
 #include "hcdc/search/rank_metrics.hpp"
@@ -74,6 +78,44 @@ void check_feasible(const JobSpec& job, const condense::GraphTask& task, const s
 
 std::string run_tag(const std::string& method, double budget, std::int64_t seed) {
   return fmt::format("{}@{:.1f}%#{}", method, 100 * budget, seed);
+}
+
+// Where the HCDC run `tag` of an experiment checkpoints: one folder a run.
+std::string run_checkpoints(const JobSpec& job, const std::string& tag) {
+  std::string safe = tag;
+  for (char& c : safe)
+    if (c == '@' || c == '%' || c == '#') c = '_';
+  const auto& d = job.experiment.dist;
+  return (d.checkpoint_dir.empty() ? job.output_dir + "/checkpoints" : d.checkpoint_dir) + "/" + safe;
+}
+
+// One HCDC run of the experiment on this rank alone, through the same driver as `hcdc condense`
+// (checkpoints every dist.checkpoint_every steps, continued when present; a signal checkpoints and
+// leaves the run unfinished: nullopt).
+std::optional<condense::CondensedPair> drive_hcdc_run(const JobSpec& job, const condense::GraphTask& task,
+                                                      const condense::CondenseSettings& cs, double budget,
+                                                      const std::string& ckdir, const std::string& tag) {
+  const ExperimentSpec& e = job.experiment;
+  auto t0 = std::chrono::steady_clock::now();
+  auto start = condense::prepare_hcdc(task, cs);
+  std::vector<std::int64_t> owned(cs.hcdc_trajectories.size());
+  std::iota(owned.begin(), owned.end(), 0);
+  auto local = dist::make_local_communicator();
+  condense::HcdcLearner learner(start.data, cs.hcdc_trajectories, owned, start.s_val_init, e.hcdc, cs.seed,
+                                dist::make_reducer(*local, e.dist.deterministic));
+  io::CheckpointStore store(ckdir, e.dist.keep);
+  const std::string digest = run_digest(job.config_digest, cs.method, budget, static_cast<std::int64_t>(cs.seed));
+  auto r = drive_hcdc(*local, learner, store, e.dist, e.hcdc.lambda_every, digest, static_cast<std::int64_t>(job.seed),
+                      job.text, Resume::kIfPresent, tag);
+  if (r.stopped) return std::nullopt;
+  condense::CondensedPair pair;
+  pair.s_train = start.data.s_train;
+  pair.s_val = {learner.s_val().detach(), start.data.s_val_y};
+  pair.history = learner.alignment_history();
+  pair.solves = learner.solves();
+  pair.skipped_solves = learner.skipped_solves();
+  pair.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return pair;
 }
 
 }  // namespace
@@ -198,10 +240,18 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
     const std::size_t mine = first + static_cast<std::size_t>(comm.rank());
     std::vector<SummaryRow> my_summary;
     std::vector<io::ResultRow> my_rows;
-    if (mine < pending.size()) {
-      Run& run = all[pending[mine]];
+    std::optional<condense::CondensedPair> made;
+    const Run* run_ptr = mine < pending.size() ? &all[pending[mine]] : nullptr;
+    if (run_ptr != nullptr) {
+      const Run& run = *run_ptr;
       auto cs = condense_settings(e, run.method, run.budget, task.num_nodes, run.seed, trajectories, job.file);
-      auto pair = condense::condense(task, cs);
+      made = run.method == "hcdc" ? drive_hcdc_run(job, task, cs, run.budget, run_checkpoints(job, run.tag), run.tag)
+                                  : condense::condense(task, cs);
+    }
+    if (made) {
+      const Run& run = *run_ptr;
+      auto cs = condense_settings(e, run.method, run.budget, task.num_nodes, run.seed, trajectories, job.file);
+      const auto& pair = *made;
       write_condensed_pair(
           fmt::format("{}/condensed/{}-{:.1f}pct-s{}.h5", job.output_dir, run.method, 100 * run.budget, run.seed), pair,
           job, dataset, run.method, cs.c_train, run.seed, task.num_classes,
@@ -213,7 +263,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
       m.condense_seconds = pair.seconds;
       my_summary.push_back({run.method, run.budget, cs.c_train, cs.c_val, run.seed, pair.solves, pair.skipped_solves, m});
       log_run(my_summary.back(), run.tag);
-    } else {
+    } else if (run_ptr == nullptr) {
       spdlog::info("experiment: rank {} idle in this round ({} runs left for {} ranks)", comm.rank(),
                    pending.size() - first, comm.size());
     }
@@ -229,10 +279,14 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
       it->outcome = std::make_pair(sr, std::move(run_rows));
       if (root) progress.step();
     }
-    if (root) write();
+    if (root) {
+      write();
+      // A finished run's checkpoints are no longer needed once its result is in results.h5.
+      for (const auto& sr : summaries) fs::remove_all(run_checkpoints(job, run_tag(sr.method, sr.budget, sr.seed)));
+    }
     // A SIGTERM/SIGUSR1 on any rank stops every rank here, after the round's runs are saved; the
-    // next `hcdc run` (Slurm: the requeued job) continues from results.h5. A run in progress when
-    // the signal came is finished first: runs inside `hcdc run` are not checkpointed.
+    // next `hcdc run` (Slurm: the requeued job) continues from results.h5, and an HCDC run that the
+    // signal interrupted continues from its checkpoint (the other methods restart: they are short).
     if (comm.allreduce_max(stop_signal()) != 0) {
       if (root)
         spdlog::warn("stopped by a signal after {} of {} runs (saved in {}); run the job again to continue",
