@@ -36,16 +36,14 @@ for r in $(seq 1 "$repeats"); do
   if (( r % 2 )); then one; two; control; else control; two; one; fi
   echo "repeat $r: 1 rank ${t1[$r]}s, 2 ranks ${t2[$r]}s, two independent 1-rank runs ${tc[$r]}s each"
 done
-/usr/bin/python3 - "$out" "$repeats" "${t1[*]}" "${t2[*]}" "${tc[*]}" <<'PY'
-import sys, statistics, h5py, numpy as np
-o, repeats = sys.argv[1], int(sys.argv[2])
-t1, t2, tc = ([float(x) for x in s.split()] for s in sys.argv[3:6])
-for r in range(1, repeats + 1):
-    a, b = h5py.File(f"{o}/one-r{r}/results.h5", "r"), h5py.File(f"{o}/two-r{r}/results.h5", "r")
-    for g, keys in (("rows", ("candidate", "proxy", "seed", "score", "val_loss", "test_acc")),
-                    ("summary", ("method", "budget", "seed", "rho", "tau", "regret", "perf", "skipped_solves"))):
-        for k in keys:
-            assert np.array_equal(a[g][k][:], b[g][k][:]), f"repeat {r}: {g}/{k} differs between 1 and 2 ranks"
+for r in $(seq 1 "$repeats"); do
+  /usr/bin/python3 analysis/compare_results.py "$out/one-r$r/results.h5" "$out/two-r$r/results.h5" > /dev/null \
+    || { echo "repeat $r: 1 and 2 ranks differ"; exit 1; }
+done
+/usr/bin/python3 - "$repeats" "${t1[*]}" "${t2[*]}" "${tc[*]}" <<'PY'
+import sys, statistics
+repeats = int(sys.argv[1])
+t1, t2, tc = ([float(x) for x in s.split()] for s in sys.argv[2:5])
 med = statistics.median
 eff = [x / (2 * y) for x, y in zip(t1, t2)]
 ceil = [x / y for x, y in zip(t1, tc)]

@@ -50,18 +50,8 @@ max_diverged_share = 1.0
 TOML
   echo "$tmp/$1.toml"
 }
-same() {  # same(A.h5 B.h5): every row and summary column equal bitwise, timings aside
-  /usr/bin/python3 - "$1" "$2" <<'PY'
-import sys, h5py, numpy as np
-a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
-for g, keys in (("rows", ("candidate", "proxy", "seed", "score", "val_loss", "test_acc")),
-                ("summary", ("method", "budget", "c_train", "c_val", "seed", "rho", "rho_accuracy", "tau",
-                             "regret", "perf", "solves", "skipped_solves"))):
-    for k in keys:
-        assert np.array_equal(a[g][k][:], b[g][k][:]), f"{g}/{k} differs"
-assert a.attrs["runs_done"] == b.attrs["runs_done"] == 6
-PY
-}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+same() { /usr/bin/python3 "$root/analysis/compare_results.py" "$1" "$2" --runs 6; }  # bitwise, timings aside
 
 "$hcdc" run "$(job one)" > "$tmp/one.log" 2>&1 || fail "1 rank"
 for n in 2 4; do

@@ -148,14 +148,6 @@ release_requeued "$jid"
 wait_jobs "$jid" || fail "preempted experiment did not finish"
 grep -q "requeueing" "$tmp/exp-$jid.out" || fail "the experiment was not requeued"
 grep -q "reusing the finished run" "$tmp/exp-$jid.out" || fail "the requeued experiment redid its finished runs"
-/usr/bin/python3 - "$tmp" <<'PY' || fail "the preempted experiment's results differ"
-import sys, h5py, numpy as np
-t = sys.argv[1]
-a, b = h5py.File(f"{t}/expref/results.h5", "r"), h5py.File(f"{t}/exp/results.h5", "r")
-for g, keys in (("rows", ("candidate", "proxy", "seed", "score", "val_loss", "test_acc")),
-                ("summary", ("method", "budget", "seed", "rho", "tau", "regret", "perf", "skipped_solves"))):
-    for k in keys:
-        assert np.array_equal(a[g][k][:], b[g][k][:]), f"{g}/{k}"
-assert b.attrs["runs_done"] == 6
-print("ok: the experiment, preempted (USR1) and requeued on 2 ranks, equals the uninterrupted 1-rank run")
-PY
+/usr/bin/python3 analysis/compare_results.py "$tmp/expref/results.h5" "$tmp/exp/results.h5" --runs 6 \
+  || fail "the preempted experiment's results differ"
+echo "ok: the experiment, preempted (USR1) and requeued on 2 ranks, equals the uninterrupted 1-rank run"
