@@ -107,6 +107,8 @@ ReturnToService=2
 MpiDefault=none
 JobRequeue=1
 KillWait=30
+# Finished jobs stay visible to `scontrol show job` for the whole test (it waits on their state).
+MinJobAge=3600
 NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
 CONF

@@ -24,10 +24,23 @@ rm -rf "$tmp" && mkdir -p "$tmp"
 export HCDC=$hcdc OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 export HCDC_LAUNCH="mpirun --oversubscribe -np 2"
 
-wait_jobs() {  # wait until none of the given job ids is pending or running
+job_state() {  # the controller's state of job $1 (scontrol keeps finished jobs for MinJobAge)
+  scontrol show job -o "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p'
+}
+wait_jobs() {  # wait until every given job has reached a final state (not merely left squeue:
+  # a requeued job is briefly in neither list, then pending again)
   for i in $(seq 1 900); do
-    local left=0
-    for j in "$@"; do squeue -h -j "$j" 2>/dev/null | grep -q . && left=1; done
+    local left=0 j st
+    for j in "$@"; do
+      # One line per task for a job array; every one must be final.
+      for st in $(job_state "$j"); do
+        case $st in
+          COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE) ;;
+          *) left=1 ;;
+        esac
+      done
+      [ -n "$(job_state "$j")" ] || left=1
+    done
     [ $left -eq 0 ] && return 0
     # A job whose dependency failed would wait forever: that is a failure now.
     for j in "$@"; do
@@ -81,14 +94,19 @@ TOML
   echo "$tmp/$1.toml"
 }
 
-release_requeued() {  # Slurm holds a requeued job ~2 minutes (BeginTime); start it now instead
-  for i in $(seq 1 300); do
-    if squeue -h -j "$1" -o "%r" 2>/dev/null | grep -q BeginTime; then
-      scontrol update jobid="$1" starttime=now >/dev/null 2>&1 && return 0
+wait_requeued() {  # wait_requeued JID: the job requeues itself (Restarts >= 1), then ends. Slurm
+  # holds a requeued job ~2 minutes (Reason=BeginTime): it is started at once instead. The job's
+  # state passes through CANCELLED while it is requeued, so the restart count is what tells.
+  local i line
+  for i in $(seq 1 1500); do
+    line=$(scontrol show job -o "$1" 2>/dev/null)
+    if [[ $line == *"Reason=BeginTime"* ]]; then scontrol update jobid="$1" starttime=now >/dev/null 2>&1; fi
+    if [[ $line =~ Restarts=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 1 ] && [[ $line =~ JobState=(COMPLETED|FAILED|TIMEOUT) ]]; then
+      return 0
     fi
-    squeue -h -j "$1" 2>/dev/null | grep -q . || return 0
     sleep 0.2
   done
+  return 1
 }
 
 # 1. The pipeline.
@@ -121,8 +139,7 @@ jid=$(sbatch --parsable --ntasks=2 --output="$tmp/pre-%j.out" slurm/condense.sba
 for i in $(seq 1 600); do ls "$tmp/pre/checkpoints/"*.h5 >/dev/null 2>&1 && break; sleep 0.1; done
 ls "$tmp/pre/checkpoints/"*.h5 >/dev/null 2>&1 || fail "no checkpoint before the signal"
 scancel --signal=USR1 --batch "$jid" || fail "scancel --signal"
-release_requeued "$jid"
-wait_jobs "$jid" || fail "preempted job did not finish"
+wait_requeued "$jid" || fail "preempted job did not requeue and finish"
 grep -q "requeueing" "$tmp/pre-$jid.out" || fail "the job was not requeued"
 grep -q "resuming" "$tmp/pre-$jid.out" || fail "the requeued job did not resume"
 /usr/bin/python3 - "$tmp" <<'PY' || fail "S_val differs"
@@ -144,8 +161,7 @@ for i in $(seq 1 1200); do
   sleep 0.05
 done
 scancel --signal=USR1 --batch "$jid" || fail "scancel --signal (experiment)"
-release_requeued "$jid"
-wait_jobs "$jid" || fail "preempted experiment did not finish"
+wait_requeued "$jid" || fail "preempted experiment did not requeue and finish"
 grep -q "requeueing" "$tmp/exp-$jid.out" || fail "the experiment was not requeued"
 grep -q "reusing the finished run" "$tmp/exp-$jid.out" || fail "the requeued experiment redid its finished runs"
 /usr/bin/python3 analysis/compare_results.py "$tmp/expref/results.h5" "$tmp/exp/results.h5" --runs 6 \
