@@ -11,6 +11,7 @@
 import os
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import unittest
@@ -165,6 +166,38 @@ class JobSafety(unittest.TestCase):
             self.assertEqual(f["summary/skipped_solves"][i], f["summary/solves"][i])
         with open(os.path.join(out, "summary.md")) as fh:
             self.assertRegex(fh.read(), r"\| hcdc \|.*\| (\d+) of \1 \|")
+        # A changed job file never replaces finished runs silently.
+        with open(res, "rb") as fh:
+            before = fh.read()
+        r = hcdc("run", job, *bad[:-1], "hcdc.max_diverged_share=1", "--set", "evaluate.proxy_epochs=5")
+        self.assertEqual(r.returncode, 2, r.stderr[-2000:])
+        self.assertIn("experiment_key", error_lines(r.stderr)[0])
+        with open(res, "rb") as fh:
+            self.assertEqual(fh.read(), before)
+
+    def test_one_writer_per_output_folder(self):
+        out, job = self.job(CONTINUOUS, budgets="[0.04]")
+        only_random = ["--set", 'condense.methods=["random"]']
+        lock = os.path.join(out, ".hcdc.lock")
+        host = socket.gethostname()
+        # A live holder (this test process) on this host: refused with its host and PID.
+        with open(lock, "w") as fh:
+            fh.write(f"{host} {os.getpid()} - 2026-11-29T00:00:00Z\n")
+        env = dict(os.environ, HCDC_LOCK_WAIT="0")
+        r = subprocess.run([HCDC, "run", job, *only_random], capture_output=True, text=True, env=env)
+        self.assertEqual(r.returncode, 2, r.stderr[-2000:])
+        line = error_lines(r.stderr)[0]
+        self.assertIn(f"host {host}, PID {os.getpid()}", line)
+        self.assertIn(".hcdc.lock: lock:", line)
+        # A holder that is gone: the lock is taken over with a message, and released at the end.
+        gone = subprocess.Popen(["true"])
+        gone.wait()
+        with open(lock, "w") as fh:
+            fh.write(f"{host} {gone.pid} - 2026-11-29T00:00:00Z\n")
+        r = subprocess.run([HCDC, "run", job, *only_random], capture_output=True, text=True, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assertIn("taking over a lock left by a process that is gone", r.stderr)
+        self.assertFalse(os.path.exists(lock))
 
     def test_resume_accepts_reordered_set_flags(self):
         out, job = self.job(CONTINUOUS, budgets="[0.04]")

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "hcdc/condense/condensers.hpp"
 #include "hcdc/core/digest.hpp"
@@ -24,6 +25,7 @@
 #include "hcdc/dist/nccl_communicator.hpp"
 #include "hcdc/dist/trajectory_reducer.hpp"
 #include "hcdc/io/checkpoint_store.hpp"
+#include "hcdc/io/run_lock.hpp"
 
 namespace hcdc::run {
 namespace {
@@ -58,6 +60,8 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   const auto c_train = cs.c_train, c_val = cs.c_val;
   const std::string out_path = fmt::format("{}/condensed-{}.h5", job.output_dir, req.method);
   fs::create_directories(job.output_dir);
+  std::optional<io::RunLock> lock;  // one writer per output folder
+  if (comm->rank() == 0) lock.emplace(job.output_dir);
 
   if (req.method != "hcdc") {
     if (comm->rank() == 0) {

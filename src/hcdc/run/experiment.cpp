@@ -25,6 +25,7 @@
 #include "hcdc/run/row_exchange.hpp"
 #include "hcdc/dist/trajectory_reducer.hpp"
 #include "hcdc/io/checkpoint_store.hpp"
+#include "hcdc/io/run_lock.hpp"
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/results_file.hpp"
 #include "hcdc/search/rank_metrics.hpp"
@@ -123,6 +124,9 @@ std::optional<condense::CondensedPair> drive_hcdc_run(const JobSpec& job, const 
 int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communicator& comm) {
   const ExperimentSpec& e = job.experiment;
   const bool root = comm.rank() == 0;
+  // One writer per output folder (rank 0 writes every shared file).
+  std::optional<io::RunLock> lock;
+  if (root) lock.emplace(job.output_dir);
   configure_threads(job.threads);
   condense::GraphTask task =
       condense::make_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
@@ -152,6 +156,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   // Runs a killed or failed earlier attempt of this same experiment finished: kept, not redone.
   // Every rank reads them (the same decision everywhere) before rank 0 rewrites the file.
   std::map<std::string, std::pair<SummaryRow, std::vector<io::ResultRow>>> done;
+  bool foreign = false;
   if (fs::exists(res_path)) {
     try {
       auto f = io::H5File::open_read(res_path);
@@ -167,13 +172,19 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
         if (root)
           spdlog::info("experiment: {} of {} runs already finished in {}; continuing from there", done.size(), runs,
                        res_path);
-      } else if (root) {
-        spdlog::info("experiment: {} is of another job or ground truth; it will be replaced", res_path);
+      } else if (f.has_attr("runs_done") ? f.attr_int("runs_done") > 0 : f.exists("summary/method")) {
+        foreign = true;
       }
     } catch (const InputError& err) {
       if (root) spdlog::warn("experiment: ignoring unreadable {}: {}", res_path, err.what());
     }
   }
+  // Finished runs of another configuration (or dataset) are someone's work: never replaced silently
+  // because the job file changed.
+  if (foreign)
+    throw InputError(res_path, "experiment_key",
+                     "holds finished runs of another configuration or dataset of this job; remove it (and condensed/, "
+                     "checkpoints/) to start over, or set job.output_dir to another folder");
   comm.barrier();
 
   // The runs in table order; each finished one holds its summary row and its candidates' rows.
