@@ -22,6 +22,19 @@ namespace hcdc::condense {
 // under the same λ (one more inner training per trajectory).
 enum class GtTheta { kSTrain, kTTrain };
 
+// What a job's [hcdc] solver keys start from. HCDC solves once per trajectory and S_val update,
+// at a θ that is still training: a short, damped series (5 terms, α 0.5) is the usual trade-off
+// (the paper's implementation uses a few Neumann terms), where one-off hypergradients ([solver])
+// default to a long, safe one (20 terms, α 0.01).
+inline const hypergrad::SolverOptions kHcdcSolverDefaults = [] {
+  hypergrad::SolverOptions o;
+  o.neumann_terms = 5;
+  o.neumann_alpha = 0.5;
+  o.cg_max_iterations = 20;
+  o.cg_tolerance = 1e-4;
+  return o;
+}();
+
 struct HcdcOptions {
   int outer_iterations = 4;   // K_outer: fresh θ for every trajectory each time
   int trajectory_steps = 60;  // T_θ

@@ -11,6 +11,7 @@
 #include "hcdc/core/error.hpp"
 #include "hcdc/dist/nccl_communicator.hpp"
 #include "hcdc/hypergrad/solvers.hpp"
+#include "hcdc/run/solver_spec.hpp"
 
 namespace hcdc::run {
 namespace {
@@ -137,16 +138,12 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
   const auto gt = h.get<std::string>("g_t_theta", "s_train");
   if (gt != "s_train" && gt != "t_train") h.fail("g_t_theta", "must be one of s_train, t_train");
   ho.g_t_theta = gt == "t_train" ? condense::GtTheta::kTTrain : condense::GtTheta::kSTrain;
-  ho.solver.kind = hypergrad::parse_solver_kind(h.get<std::string>("solver", "neumann"), file, "hcdc.solver");
-  ho.solver.neumann_terms = static_cast<int>(h.get<std::int64_t>("neumann_terms", 5));
-  ho.solver.neumann_alpha = h.get<double>("neumann_alpha", 0.5);
-  ho.solver.cg_max_iterations = static_cast<int>(h.get<std::int64_t>("cg_max_iterations", 20));
-  ho.solver.cg_tolerance = h.get<double>("cg_tolerance", 1e-4);
+  ho.solver = condense::kHcdcSolverDefaults;
+  parse_solver_keys(h, "solver", ho.solver);
   if (e.hcdc_trajectories < 1) h.fail("trajectories", "must be >= 1");
   if (ho.outer_iterations < 1 || ho.trajectory_steps < 1 || ho.lambda_every < 1)
     h.fail("outer_iterations", "outer_iterations, trajectory_steps and lambda_every must be >= 1");
   if (!(ho.sval_lr > 0)) h.fail("sval_lr", "must be > 0");
-  hypergrad::check_solver_options(ho.solver, file, "hcdc.");
   h.finish();
 
   auto d = top.table("dist");

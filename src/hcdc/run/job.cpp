@@ -17,6 +17,7 @@
 #include "hcdc/io/schema.hpp"
 #include "hcdc/run/experiment.hpp"
 #include "hcdc/run/shared_dataset.hpp"
+#include "hcdc/run/solver_spec.hpp"
 
 namespace hcdc::run {
 namespace {
@@ -32,14 +33,7 @@ void parse_train(config::StrictTable t, hypergrad::InnerOptions& o) {
 }
 
 void parse_solver(config::StrictTable t, hypergrad::SolverOptions& o) {
-  o.kind = hypergrad::parse_solver_kind(t.get<std::string>("kind", hypergrad::solver_name(o.kind)), t.file(),
-                                        t.qualified("kind"));
-  o.neumann_terms = static_cast<int>(t.get<std::int64_t>("neumann_terms", o.neumann_terms));
-  o.neumann_alpha = t.get<double>("neumann_alpha", o.neumann_alpha);
-  o.cg_tolerance = t.get<double>("cg_tolerance", o.cg_tolerance);
-  o.cg_max_iterations = static_cast<int>(t.get<std::int64_t>("cg_max_iterations", o.cg_max_iterations));
-  o.exact_max_dim = t.get<std::int64_t>("exact_max_dim", o.exact_max_dim);
-  o.divergence_patience = static_cast<int>(t.get<std::int64_t>("divergence_patience", o.divergence_patience));
+  parse_solver_keys(t, "kind", o);
   t.finish();
 }
 
