@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "hcdc/config/canonical.hpp"
 #include "hcdc/core/digest.hpp"
@@ -138,10 +139,11 @@ Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, cons
   const std::string path = job.output_dir + "/truth.h5";
   const std::string key = truth_key(job, dataset, cands);
   std::int64_t reuse = 0;
+  std::optional<Truth> cached;  // rank 0's checked read, kept so it is not read twice
   if (comm.rank() == 0 && std::filesystem::exists(path)) {
     try {
       if (has_truth_key(path, key)) {
-        read_truth(path, job, cands);  // checked here, so no rank reads a bad file
+        cached = read_truth(path, job, cands);  // checked here, so no rank reads a bad file
         spdlog::info("ground truth: reusing {}", path);
         reuse = 1;
       } else {
@@ -151,7 +153,11 @@ Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, cons
       spdlog::warn("ground truth: ignoring unreadable cache {}: {}", path, e.what());
     }
   }
-  if (comm.allreduce_max(reuse) != 0) return read_truth(path, job, cands);
+  if (comm.allreduce_max(reuse) != 0) {
+    Truth t = cached ? std::move(*cached) : read_truth(path, job, cands);
+    t.key = key;
+    return t;
+  }
   const auto p = static_cast<std::int64_t>(cands.size());
   auto [begin, end] = dist::owned_range(p, comm.rank(), comm.size());
   if (begin == end) spdlog::info("ground truth: {} ranks for {} candidates: this rank is idle", comm.size(), p);
@@ -159,8 +165,10 @@ Truth load_or_compute_truth(const JobSpec& job, const std::string& dataset, cons
   if (comm.rank() == 0)
     io::write_results(path, results_of(job, cands, rows), [&](io::H5File& f) { f.set_attr("truth_key", key); });
   comm.barrier();
-  return truth_from_rows(rows, cands.size(), job.experiment.evaluate.truth_seeds,
-                         job.experiment.evaluate.noise_ceiling, path);
+  Truth t = truth_from_rows(rows, cands.size(), job.experiment.evaluate.truth_seeds,
+                            job.experiment.evaluate.noise_ceiling, path);
+  t.key = key;
+  return t;
 }
 
 std::vector<io::ResultRow> proxy_rows(const condense::GraphTask& task, const std::vector<search::Candidate>& cands,

@@ -25,6 +25,7 @@ struct Truth {
   std::vector<double> noise_val_acc;                // a second ground truth on disjoint seeds
   double search_seconds = 0;                        // one training per candidate (seed 0)
   std::vector<io::ResultRow> rows;
+  std::string key;  // its truth_key, when it came from load_or_compute_truth
 };
 
 // [evaluate] keys that change only the proxy's scoring, never the ground truth.

@@ -61,15 +61,22 @@ void check_feasible(const JobSpec& job, const condense::GraphTask& task, const s
       bad.push_back(fmt::format("{} at {:.2f}% (c_train {}, c_val {}): {}", method, 100 * b, cs.c_train, cs.c_val, why));
     }
     if (!any_bad) continue;
-    // The largest fraction (in steps of one node) at which this method fits.
-    for (std::int64_t c = task.train.y.size(0) + task.val.y.size(0); c >= 1; --c) {
+    // The largest fraction (in steps of one node) at which this method fits, by bisection over
+    // c_train: each probe allocates over the whole pool, so a linear scan would be quadratic in the
+    // labelled nodes. (Largest-remainder allocation is monotone in the budget but for rare
+    // Alabama-paradox cases; the answer is always checked feasible.)
+    auto fits = [&](std::int64_t c) {
       double b = static_cast<double>(c) / static_cast<double>(task.num_nodes);
       auto cs = condense_settings(e, method, b, task.num_nodes, e.seeds.front(), trajectories, job.file);
-      if (condense::infeasibility(task, cs).empty()) {
-        largest = b;
-        break;
-      }
+      return condense::infeasibility(task, cs).empty();
+    };
+    std::int64_t lo = 0, hi = task.train.y.size(0) + task.val.y.size(0);  // fits(lo) or lo == 0; !fits(hi + 1)
+    while (lo < hi) {
+      const std::int64_t mid = lo + (hi - lo + 1) / 2;
+      if (fits(mid)) lo = mid;
+      else hi = mid - 1;
     }
+    if (lo > 0) largest = static_cast<double>(lo) / static_cast<double>(task.num_nodes);
     bad.push_back(fmt::format("largest feasible budget for {}: {:.4f} ({:.2f}%)", method, largest, 100 * largest));
   }
   if (!bad.empty())
@@ -150,7 +157,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   if (root) fs::create_directories(job.output_dir + "/condensed");
   const std::string res_path = job.output_dir + "/results.h5";
   // What the finished runs in results.h5 were computed for: the normalised job and its ground truth.
-  const std::string experiment_key = string_digest(job.config_digest + "|" + truth_key(job, dataset, cands));
+  const std::string experiment_key = string_digest(job.config_digest + "|" + truth.key);
   const std::int64_t runs = static_cast<std::int64_t>(e.budgets.size() * e.seeds.size() * e.methods.size());
 
   // Runs a killed or failed earlier attempt of this same experiment finished: kept, not redone.
@@ -253,15 +260,15 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
     std::vector<io::ResultRow> my_rows;
     std::optional<condense::CondensedPair> made;
     const Run* run_ptr = mine < pending.size() ? &all[pending[mine]] : nullptr;
+    condense::CondenseSettings cs;
     if (run_ptr != nullptr) {
       const Run& run = *run_ptr;
-      auto cs = condense_settings(e, run.method, run.budget, task.num_nodes, run.seed, trajectories, job.file);
+      cs = condense_settings(e, run.method, run.budget, task.num_nodes, run.seed, trajectories, job.file);
       made = run.method == "hcdc" ? drive_hcdc_run(job, task, cs, run.budget, run_checkpoints(job, run.tag), run.tag)
                                   : condense::condense(task, cs);
     }
     if (made) {
       const Run& run = *run_ptr;
-      auto cs = condense_settings(e, run.method, run.budget, task.num_nodes, run.seed, trajectories, job.file);
       const auto& pair = *made;
       write_condensed_pair(
           fmt::format("{}/condensed/{}-{:.1f}pct-s{}.h5", job.output_dir, run.method, 100 * run.budget, run.seed), pair,
