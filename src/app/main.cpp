@@ -19,9 +19,11 @@
 #include "hcdc/io/inspect.hpp"
 #include "hcdc/io/schema.hpp"
 #include "hcdc/run/condense_command.hpp"
+#include "hcdc/run/dependency_versions.hpp"
 #include "hcdc/run/evaluate_command.hpp"
 #include "hcdc/run/hpo_command.hpp"
 #include "hcdc/run/job.hpp"
+#include "hcdc/run/reference.hpp"
 
 namespace {
 
@@ -131,8 +133,13 @@ int main(int argc, char** argv) {
   bool dataset_only = false;
   runc->add_flag("--dataset-only", dataset_only,
                  "Only materialise (or check) the job's dataset, then stop (the import stage of a pipeline)");
+  bool run_resume = false;
+  runc->add_flag("--resume", run_resume,
+                 "Continue an interrupted experiment: keep its finished runs and HCDC checkpoints (a plain run does "
+                 "too); exit 2 when the output folder holds nothing of this experiment, or finished runs of a "
+                 "changed job");
   add_set(runc);
-  runc->callback([&] { job_rc = run::run_job(run::parse_job_file(job_path, overrides), dataset_only); });
+  runc->callback([&] { job_rc = run::run_job(run::parse_job_file(job_path, overrides), dataset_only, run_resume); });
 
   // hpo / hypergrad
   std::string hpo_job, hg_job;
@@ -180,6 +187,13 @@ int main(int argc, char** argv) {
   add_set(ev);
   ev->callback([&] { job_rc = run::run_evaluate(run::parse_job_file(eval_job, overrides), ereq); });
 
+  // reference
+  auto* ref = app.add_subcommand("reference",
+                                 "Print the job-file reference (every key, its default, and every registered name) "
+                                 "as markdown, as jobs/README.md carries it");
+  ref->callback([&] { fmt::print("{}", run::job_reference()); });
+  for (auto* c : {runc, hpo, hg, cond, ev}) c->footer(run::registered_names());
+
   // Thread count and logging must be in force before any subcommand callback runs.
   app.parse_complete_callback([&] {
     init_logging(log_level);
@@ -201,13 +215,18 @@ int main(int argc, char** argv) {
     if (dist::world_rank() == 0) fmt::print(stderr, "hcdc: error: {}\n", e.what());
     dist::abort_if_distributed(kExitBadInput);
     return kExitBadInput;
+  } catch (const SettingError& e) {
+    // A setting found bad below the config layer that no command placed in its section.
+    if (dist::world_rank() == 0) fmt::print(stderr, "hcdc: error: setting {}\n", e.what());
+    dist::abort_if_distributed(kExitBadInput);
+    return kExitBadInput;
   } catch (const std::exception& e) {
     fmt::print(stderr, "hcdc: internal error (rank {}): {}\n", dist::world_rank(), e.what());
     dist::abort_if_distributed(kExitInternal);
     return kExitInternal;
   }
   if (show_version) {
-    fmt::print("hcdc {} (git {})\n{}\n", project_version(), git_commit(), dependency_versions());
+    fmt::print("hcdc {} (git {})\n{}\n", project_version(), git_commit(), run::dependency_versions());
     return kExitOk;
   }
   if (app.get_subcommands().empty()) {

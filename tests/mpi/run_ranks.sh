@@ -3,7 +3,7 @@
 # rounds, rank 0 writing every file.
 #  1. 1 rank vs 2 and 4 ranks (4 > the 2 runs of the second round: idle ranks): results.h5 equal
 #     bitwise in every row and summary column but the timings.
-#  2. kill -9 of the whole job once results.h5 holds a finished run, then `hcdc run` again on
+#  2. kill -9 of the whole job once results.h5 holds a finished run, then `hcdc run --resume` on
 #     2 ranks: the finished runs are reused (logged), none redone, an HCDC run that had
 #     checkpointed continues from its checkpoint, the same results bitwise.
 #  3. One HCDC driver: the experiment's HCDC run equals `hcdc condense` of the same run bitwise.
@@ -80,7 +80,7 @@ kill -9 -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 done_before=$(/usr/bin/python3 -c "import h5py; print(h5py.File('$tmp/kill/results.h5','r').attrs['runs_done'])") || fail "no results.h5 before the kill"
 echo "killed with $done_before of 6 runs finished"
 [ "$done_before" -ge 1 ] || fail "no finished run before the kill"
-$mpiexec $npflag 2 --oversubscribe "$hcdc" run "$j" > "$tmp/again.log" 2>&1 || fail "rerun after kill -9"
+$mpiexec $npflag 2 --oversubscribe "$hcdc" run "$j" --resume > "$tmp/again.log" 2>&1 || fail "--resume after kill -9"
 reused=$(grep -c "reusing the finished run" "$tmp/again.log")
 [ "$reused" -eq "$done_before" ] || fail "reused $reused runs, expected $done_before"
 if [ "$had_checkpoint" -eq 1 ]; then

@@ -90,7 +90,7 @@ TEST(Mpi, DeterministicReductionEqualsTheSingleProcessSumBitwise) {
   torch::manual_seed(11);
   auto rows = torch::randn({p, width}, torch::kFloat) * 1e3;  // the same on every rank
   auto [b, e] = dist::owned_range(p, comm->rank(), comm->size());
-  condense::Contributions mine;
+  dist::Contributions mine;
   for (auto i = b; i < e; ++i) mine.emplace_back(i, rows[i].clone());
   auto total = dist::make_reducer(*comm, true)(p, mine);
   auto serial = rows[0].clone();

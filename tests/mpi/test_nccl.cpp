@@ -58,7 +58,7 @@ TEST(Nccl, DeterministicReductionEqualsTheInOrderSumBitwise) {
   torch::manual_seed(7);  // the same rows on every rank
   auto rows = torch::randn({p, 33}, torch::kDouble);
   auto [b, e] = dist::owned_range(p, comm->rank(), comm->size());
-  condense::Contributions mine;
+  dist::Contributions mine;
   for (auto i = b; i < e; ++i) mine.push_back({i, rows[i].clone()});
   auto total = dist::make_reducer(*comm, true)(p, mine);
   auto expect = rows[0].clone();

@@ -4,7 +4,8 @@
   were missing from its key, and the mismatched rows were read past their vectors);
 * a forged or damaged truth file is one error line naming the file and field (exit 2);
 * budgets the data cannot fill are refused before any work, all of them in one message;
-* a run that fails late keeps the finished runs in results.h5, and the next `hcdc run` reuses them;
+* a run that fails late keeps the finished runs in results.h5, and `hcdc run --resume` reuses them
+  (and refuses a folder with nothing to resume);
 * `--resume` accepts the same settings given as --set flags in another order;
 * the hypergradient command says when θ is not converged, and finishes the convex family by Newton.
 """
@@ -140,6 +141,11 @@ class JobSafety(unittest.TestCase):
 
     def test_a_late_failure_keeps_finished_runs_and_the_rerun_continues(self):
         out, job = self.job(CONTINUOUS, budgets="[0.04]")
+        # --resume on a folder with nothing to resume is refused before any work.
+        r = hcdc("run", job, "--resume")
+        self.assertEqual(r.returncode, 2, r.stderr[-2000:])
+        self.assertIn("--resume: nothing to resume here", error_lines(r.stderr)[0])
+        self.assertFalse(os.path.exists(os.path.join(out, "truth.h5")), "work started before the check")
         # Every Neumann solve diverges at this α, and no divergence is allowed: the hcdc run fails
         # after the random run finished.
         bad = ["--set", "hcdc.neumann_alpha=50", "--set", "hcdc.neumann_terms=30", "--set", "hcdc.max_diverged_share=0"]
@@ -156,7 +162,7 @@ class JobSafety(unittest.TestCase):
             self.assertEqual(f["summary/c_train"][0], 12)
             self.assertEqual(f["summary/c_val"][0], 6)
         # The threshold does not change what is computed: the rerun keeps the random run.
-        r = hcdc("run", job, *bad[:-1], "hcdc.max_diverged_share=1")
+        r = hcdc("run", job, "--resume", *bad[:-1], "hcdc.max_diverged_share=1")
         self.assertEqual(r.returncode, 0, r.stderr[-2000:])
         self.assertIn("random@4.0%#0: reusing the finished run", r.stderr)
         with h5py.File(res, "r") as f:

@@ -7,6 +7,7 @@
 
 #include "hcdc/condense/class_budget.hpp"
 #include "hcdc/condense/coreset.hpp"
+#include "hcdc/config/in_section.hpp"
 #include "test_helpers.hpp"
 
 namespace hcdc::test {
@@ -86,18 +87,19 @@ TEST(ClassBudget, ProportionalAtLeastOneAndExact) {
   for (int i = 0; i < 70; ++i) labels.push_back(0);
   for (int i = 0; i < 20; ++i) labels.push_back(1);
   for (int i = 0; i < 10; ++i) labels.push_back(2);
-  auto c = condense::allocate_per_class(labels, 3, 10, true, "f", "b");
+  auto c = condense::allocate_per_class(labels, 3, 10, true, "b");
   EXPECT_EQ(c, (std::vector<std::int64_t>{6, 2, 2}));  // 1 each + 7 shared as 4.9 / 1.4 / 0.7
   EXPECT_EQ(std::accumulate(c.begin(), c.end(), std::int64_t{0}), 10);
 }
 
+// The library names its setting; the config layer (config::in_section) names the job key.
 TEST(ClassBudget, BadBudgetsAreNamed) {
   std::vector<std::int64_t> labels{0, 0, 0, 1, 1, 1};
-  expect_input_error([&] { condense::allocate_per_class(labels, 2, 1, true, "job.toml", "condense.budgets"); },
+  expect_input_error([&] { config::in_section("job.toml", "condense", [&] { condense::allocate_per_class(labels, 2, 1, true, "budgets"); }); },
                      "condense.budgets", "smaller than the number of classes");
-  expect_input_error([&] { condense::allocate_per_class(labels, 2, 8, true, "job.toml", "condense.budgets"); },
+  expect_input_error([&] { config::in_section("job.toml", "condense", [&] { condense::allocate_per_class(labels, 2, 8, true, "budgets"); }); },
                      "condense.budgets", "which has only 3");
-  expect_input_error([&] { condense::allocate_per_class(labels, 3, 4, true, "job.toml", "condense.budgets"); },
+  expect_input_error([&] { config::in_section("job.toml", "condense", [&] { condense::allocate_per_class(labels, 3, 4, true, "budgets"); }); },
                      "condense.budgets", "class 2 has no samples");
 }
 

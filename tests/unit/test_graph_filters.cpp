@@ -109,13 +109,13 @@ TEST_F(NamedFilters, SparseAndDenseOperatorsGiveTheSameOutputs) {
 }
 
 TEST_F(NamedFilters, UnknownNamesAndMismatchedDataAreNamed) {
-  expect_input_error([] { models::make_named_filter("gat", 4, 3, 2, 5, torch::kDouble); }, "model.filter",
+  expect_setting_error([] { models::make_named_filter("gat", 4, 3, 2, 5, torch::kDouble); }, "filter",
                      "unknown filter 'gat'");
   auto f = models::make_named_filter("gcn", 5, 3, 2, 5, torch::kDouble);
-  expect_input_error([&] { f.model->logits(f.model->init_theta(0, torch::kDouble), f.lambda, {d.x, d.ops}); },
-                     "model", "expects 5 node features, the data has 4");
-  expect_input_error([&] { f.model->logits(f.model->init_theta(0, torch::kDouble), f.lambda, {d.x, nullptr}); },
-                     "model", "no graph");
+  expect_setting_error([&] { f.model->logits(f.model->init_theta(0, torch::kDouble), f.lambda, {d.x, d.ops}); },
+                       "family", "expects 5 node features, the data has 4");
+  expect_setting_error([&] { f.model->logits(f.model->init_theta(0, torch::kDouble), f.lambda, {d.x, nullptr}); },
+                       "family", "no graph");
 }
 
 }  // namespace

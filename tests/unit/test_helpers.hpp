@@ -40,15 +40,26 @@ class TempDirTest : public ::testing::Test {
 
 namespace hcdc::test {
 
-// Runs `fn`, expects an InputError whose field is `field` and whose message contains `text`.
-inline void expect_input_error(const std::function<void()>& fn, const std::string& field, const std::string& text) {
+// Runs `fn`, expects an `Error` whose `field_of(e)` is `field` and whose message contains `text`.
+template <class Error, class FieldOf>
+void expect_error(const std::function<void()>& fn, FieldOf field_of, const std::string& field, const std::string& text) {
   try {
     fn();
-    ADD_FAILURE() << "expected an InputError on field '" << field << "'";
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.field(), field) << e.what();
+    ADD_FAILURE() << "expected an error on '" << field << "'";
+  } catch (const Error& e) {
+    EXPECT_EQ(field_of(e), field) << e.what();
     EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << "message: " << e.what();
   }
+}
+
+// An InputError naming the job or file field `field`.
+inline void expect_input_error(const std::function<void()>& fn, const std::string& field, const std::string& text) {
+  expect_error<InputError>(fn, [](const InputError& e) { return e.field(); }, field, text);
+}
+
+// A SettingError: a library naming its own setting, not a job key.
+inline void expect_setting_error(const std::function<void()>& fn, const std::string& setting, const std::string& text) {
+  expect_error<SettingError>(fn, [](const SettingError& e) { return e.setting(); }, setting, text);
 }
 
 }  // namespace hcdc::test

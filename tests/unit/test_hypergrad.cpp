@@ -148,7 +148,7 @@ TEST(HypergradLinear, BadSolverSettingsAreNamed) {
   LinearCase c;
   auto e = solver(SolverKind::kExact);
   e.exact_max_dim = 4;
-  expect_input_error([&] { hypergrad::hypergradient(c.problem, c.theta0, c.lambda, e); }, "solver.exact_max_dim",
+  expect_setting_error([&] { hypergrad::hypergradient(c.problem, c.theta0, c.lambda, e); }, "exact_max_dim",
                      "exceeds");
 }
 
@@ -213,13 +213,13 @@ TEST(HypergradMinibatch, FullSizeBatchIsExactAndAveragesApproachTheFullHypergrad
   auto o = solver(SolverKind::kExact);
   auto full = hypergrad::hypergradient(c.problem, theta, c.lambda, o).total;
   const auto n_train = c.problem.train().labels.size(0), n_val = c.problem.val().labels.size(0);
-  auto same = hypergrad::hypergradient(c.problem.minibatch(n_train, n_val, 1), theta, c.lambda, o).total;
+  auto same = hypergrad::hypergradient(c.problem.sample_rows(n_train, n_val, 1), theta, c.lambda, o).total;
   EXPECT_LT(rel_err(same, full), 1e-12);
   auto mean = torch::zeros_like(full);
   double single_err = 0;
   const int draws = 40;
   for (int s = 0; s < draws; ++s) {
-    auto g = hypergrad::hypergradient(c.problem.minibatch(n_train * 3 / 4, n_val / 2, s), theta, c.lambda, o).total;
+    auto g = hypergrad::hypergradient(c.problem.sample_rows(n_train * 3 / 4, n_val / 2, s), theta, c.lambda, o).total;
     single_err += rel_err(g, full) / draws;
     mean += g / draws;
   }

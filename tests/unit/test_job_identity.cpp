@@ -49,7 +49,7 @@ class JobIdentity : public TempDirTest {
   run::JobSpec parse(const std::vector<std::string>& sets = {}) const { return run::parse_job_file(file_, sets); }
   std::string key(const std::vector<std::string>& sets = {}) const {
     auto j = parse(sets);
-    return run::truth_key(j, dataset_, search::make_candidates(j.experiment.space, j.file));
+    return run::truth_key(j, dataset_, search::make_candidates(j.experiment.space));
   }
   std::string file_, dataset_;
 };

@@ -99,8 +99,8 @@ TEST(Supernet, WrongChannelCountIsNamed) {
   cfg.in_channels = 3;
   models::Supernet net(2, cfg);
   auto x = tiny_images(2, 1, 6, 0);
-  expect_input_error([&] { net.logits(net.init_theta(0, torch::kDouble), net.default_lambda(torch::kDouble), {x, nullptr}); },
-                     "model.in_channels", "expects 3-channel images");
+  expect_setting_error([&] { net.logits(net.init_theta(0, torch::kDouble), net.default_lambda(torch::kDouble), {x, nullptr}); },
+                     "in_channels", "expects 3-channel images");
 }
 
 TEST(Supernet, GumbelNoiseIsHeldFixedBetweenResamples) {

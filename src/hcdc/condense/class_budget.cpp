@@ -12,14 +12,14 @@ namespace hcdc::condense {
 
 std::vector<std::int64_t> allocate_per_class(const std::vector<std::int64_t>& labels, std::int64_t num_classes,
                                              std::int64_t budget, bool need_distinct_samples,
-                                             const std::string& file, const std::string& field) {
+                                             const std::string& setting) {
   std::vector<std::int64_t> freq(static_cast<std::size_t>(num_classes), 0);
   for (auto y : labels) ++freq[static_cast<std::size_t>(y)];
   for (std::int64_t c = 0; c < num_classes; ++c)
     if (freq[static_cast<std::size_t>(c)] == 0)
-      throw InputError(file, field, fmt::format("class {} has no samples in the pool to condense from", c));
+      throw SettingError(setting, fmt::format("class {} has no samples in the pool to condense from", c));
   if (budget < num_classes)
-    throw InputError(file, field, fmt::format("budget {} is smaller than the number of classes {}", budget, num_classes));
+    throw SettingError(setting, fmt::format("budget {} is smaller than the number of classes {}", budget, num_classes));
   const auto n = static_cast<double>(labels.size());
   std::vector<std::int64_t> out(static_cast<std::size_t>(num_classes), 1);
   std::vector<double> share(out.size());
@@ -38,7 +38,7 @@ std::vector<std::int64_t> allocate_per_class(const std::vector<std::int64_t>& la
   if (need_distinct_samples)
     for (std::size_t c = 0; c < out.size(); ++c)
       if (out[c] > freq[c])
-        throw InputError(file, field,
+        throw SettingError(setting,
                          fmt::format("budget {} asks {} samples of class {}, which has only {}", budget, out[c], c, freq[c]));
   return out;
 }

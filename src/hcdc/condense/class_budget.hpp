@@ -7,9 +7,10 @@
 
 namespace hcdc::condense {
 
-// labels: the pool's labels (values in [0, num_classes)). Returns per-class counts summing to budget.
+// labels: the pool's labels (values in [0, num_classes)). Returns per-class counts summing to budget;
+// a budget the pool cannot give is a SettingError naming `setting` (what the budget came from).
 std::vector<std::int64_t> allocate_per_class(const std::vector<std::int64_t>& labels, std::int64_t num_classes,
                                              std::int64_t budget, bool need_distinct_samples,
-                                             const std::string& file, const std::string& field);
+                                             const std::string& setting);
 
 }  // namespace hcdc::condense

@@ -13,14 +13,12 @@
 
 namespace hcdc::condense {
 
-struct GraphTask {  // the original data, as blocks
+struct GraphTask {  // the original data, as blocks (run::load_graph_task reads one from a file)
   search::LabelledBlocks train, val, test;
   std::int64_t num_classes = 0;
   std::int64_t num_nodes = 0;
 };
 
-// Propagates a graph's features into blocks and splits them (features row-normalised if asked).
-GraphTask make_graph_task(const std::string& path, const std::string& basis, int order, bool normalize_features);
 
 struct CondenseSettings {
   std::string method;
@@ -49,9 +47,10 @@ struct HcdcStart {
 };
 HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s);
 
-// The methods, by name: the standard ones (coresets and matching) and, with "hcdc", all of them.
-const std::vector<std::string>& standard_methods();
-const std::vector<std::string>& method_names();
+// The registered methods (condense/method.hpp), by name in listing order: those that select a
+// whole condensed set by themselves, and all of them (with those that learn S_val, as HCDC).
+std::vector<std::string> standard_methods();
+std::vector<std::string> method_names();
 // Coresets pick distinct original samples, so a class cannot give more than it has.
 bool is_coreset(const std::string& method);
 // Why `s` cannot run on `task` (a class asked for more distinct samples than it has), or "" when it

@@ -3,23 +3,17 @@
 #include <cmath>
 #include <sstream>
 
+#include "hcdc/condense/method.hpp"
 #include "hcdc/hypergrad/hypergradient.hpp"
 #include "hcdc/models/classification_problem.hpp"
+#include "hcdc/search/candidate_family.hpp"
 
 namespace hcdc::condense {
-
-Reducer local_reducer() {
-  return [](std::int64_t, const Contributions& mine) {
-    torch::Tensor total;
-    for (const auto& [i, row] : mine) total = total.defined() ? total + row : row.clone();
-    return total;
-  };
-}
 
 namespace {
 
 // The original data's problem: train on T's train split, validate on T's validation split.
-models::ClassificationProblem original_problem(std::shared_ptr<models::DecoupledFilter> model, const HcdcData& d,
+models::ClassificationProblem original_problem(std::shared_ptr<models::ModelFamily> model, const HcdcData& d,
                                                double weight_decay) {
   return models::ClassificationProblem(std::move(model), {{d.t_train.x, nullptr}, {}, d.t_train.y},
                                        {{d.t_val.x, nullptr}, {}, d.t_val.y}, weight_decay);
@@ -209,5 +203,9 @@ double HcdcLearner::alignment_loss(const search::Candidate& c, const torch::Tens
   auto gt = hypergrad::hypergradient(pt, theta, lambda, o_.solver).total;
   return 1.0 - gt.dot(gs).item<double>() / (gt.norm().item<double>() * gs.norm().item<double>());
 }
+
+HCDC_REGISTER(methods(), "hcdc", 70,
+              CondensationMethod{"S_val learned so that hypergradients on S align with those on the original data",
+                                 false, true, nullptr});
 
 }  // namespace hcdc::condense

@@ -12,7 +12,9 @@
 #include <memory>
 #include <vector>
 
+#include "hcdc/dist/reducer.hpp"
 #include "hcdc/hypergrad/solvers.hpp"
+#include "hcdc/models/model_family.hpp"
 #include "hcdc/search/candidate_training.hpp"
 
 namespace hcdc::condense {
@@ -54,11 +56,10 @@ struct HcdcData {
   std::int64_t num_classes = 0;
 };
 
-// Combines per-trajectory contribution rows (index, flat tensor) of this rank into the total over
-// all trajectories of all ranks (dist::make_reducer; the default sums locally).
-using Contributions = std::vector<std::pair<std::int64_t, torch::Tensor>>;
-using Reducer = std::function<torch::Tensor(std::int64_t num_trajectories, const Contributions& mine)>;
-Reducer local_reducer();
+// Per-trajectory contribution rows of this rank are summed over all ranks by a dist::Reducer
+// (dist::make_reducer across ranks; dist::local_reducer in one process).
+using dist::Contributions;
+using dist::Reducer;
 
 class HcdcLearner {
  public:
@@ -104,7 +105,7 @@ class HcdcLearner {
  private:
   struct Trajectory {
     std::int64_t index;
-    std::shared_ptr<models::DecoupledFilter> model;
+    std::shared_ptr<models::ModelFamily> model;
     torch::Tensor theta, lambda;
     std::unique_ptr<torch::optim::Adam> opt;
     torch::Tensor theta_t;  // GtTheta::kTTrain only

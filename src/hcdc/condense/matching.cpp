@@ -3,6 +3,7 @@
 #include <random>
 
 #include "hcdc/models/graph_operators.hpp"
+#include "hcdc/search/candidate_family.hpp"
 
 namespace hcdc::condense {
 namespace {

@@ -21,6 +21,12 @@ toml::table parse_toml_file(const std::string& path) {
 StrictTable::StrictTable(const toml::table* t, std::string file, std::string prefix)
     : t_(t), file_(std::move(file)), prefix_(std::move(prefix)) {}
 
+StrictTable StrictTable::recording(std::shared_ptr<KeyLog> log, std::string prefix) {
+  StrictTable t(nullptr, "<reference>", std::move(prefix));
+  t.log_ = std::move(log);
+  return t;
+}
+
 void StrictTable::fail(const std::string& key, const std::string& what) const {
   throw InputError(file_, qualified(key), what);
 }
@@ -81,9 +87,38 @@ std::vector<std::string> StrictTable::convert<std::vector<std::string>>(const st
   return out;
 }
 
+namespace {
+template <class T>
+const char* doc_type();
+template <>
+const char* doc_type<std::int64_t>() { return "integer"; }
+template <>
+const char* doc_type<double>() { return "float"; }
+template <>
+const char* doc_type<bool>() { return "boolean"; }
+template <>
+const char* doc_type<std::string>() { return "string"; }
+template <>
+const char* doc_type<std::vector<double>>() { return "array of floats"; }
+template <>
+const char* doc_type<std::vector<std::string>>() { return "array of strings"; }
+
+std::string doc_value(std::int64_t v) { return std::to_string(v); }
+std::string doc_value(double v) { return fmt::format("{}", v); }
+std::string doc_value(bool v) { return v ? "true" : "false"; }
+std::string doc_value(const std::string& v) { return v.empty() ? "\"\"" : "\"" + v + "\""; }
+template <class T>
+std::string doc_value(const std::vector<T>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + doc_value(v[i]);
+  return out + "]";
+}
+}  // namespace
+
 template <class T>
 T StrictTable::get(const std::string& key, const T& fallback) {
   used_.insert(key);
+  if (log_) log_->push_back({qualified(key), doc_type<T>(), doc_value(fallback)});
   if (!has(key)) return fallback;
   return convert<T>(key, *t_->get(key));
 }
@@ -91,13 +126,21 @@ T StrictTable::get(const std::string& key, const T& fallback) {
 template <class T>
 T StrictTable::require(const std::string& key) {
   used_.insert(key);
+  if (log_) {
+    log_->push_back({qualified(key), doc_type<T>(), "required"});
+    if (!has(key)) return T{};
+  }
   if (!has(key)) fail(key, "required key missing");
   return convert<T>(key, *t_->get(key));
 }
 
 StrictTable StrictTable::table(const std::string& key) {
   used_.insert(key);
-  if (!has(key)) return StrictTable(nullptr, file_, qualified(key));
+  if (!has(key)) {
+    StrictTable sub(nullptr, file_, qualified(key));
+    sub.log_ = log_;
+    return sub;
+  }
   const auto* sub = t_->get(key)->as_table();
   if (!sub) fail(key, fmt::format("expected a table, got a {}", type_name(*t_->get(key))));
   return StrictTable(sub, file_, qualified(key));

@@ -30,4 +30,18 @@ class InputError : public std::runtime_error {
   std::string file_, field_, what_;
 };
 
+// A bad setting found below the config layer, named by the component's own setting name
+// ("layers", "exact_max_dim") rather than a job key: lower layers do not know job files. The
+// config layer (config::in_section) turns it into an InputError naming the file and the job key.
+class SettingError : public std::invalid_argument {
+ public:
+  SettingError(std::string setting, const std::string& what)
+      : std::invalid_argument(setting + ": " + what), setting_(std::move(setting)), what_(what) {}
+  const std::string& setting() const { return setting_; }
+  const std::string& what_only() const { return what_; }
+
+ private:
+  std::string setting_, what_;
+};
+
 }  // namespace hcdc

@@ -2,8 +2,8 @@
 
 namespace hcdc::dist {
 
-condense::Reducer make_reducer(Communicator& comm, bool deterministic) {
-  return [&comm, deterministic](std::int64_t p, const condense::Contributions& mine) -> torch::Tensor {
+Reducer make_reducer(Communicator& comm, bool deterministic) {
+  return [&comm, deterministic](std::int64_t p, const Contributions& mine) -> torch::Tensor {
     if (mine.empty()) throw std::logic_error("every rank must own at least one trajectory");
     const auto width = mine.front().second.numel();
     const auto opts = mine.front().second.options();

@@ -5,6 +5,9 @@
 // solvers, Hessian-vector products and checkpoints only ever see vectors.
 #include <torch/torch.h>
 
+#include <cstdint>
+#include <memory>
+
 namespace hcdc::hypergrad {
 
 class BilevelProblem {
@@ -14,6 +17,12 @@ class BilevelProblem {
   virtual torch::Tensor val_loss(const torch::Tensor& theta, const torch::Tensor& lambda) const = 0;
   virtual std::int64_t num_theta() const = 0;
   virtual std::int64_t num_lambda() const = 0;
+  // A stochastic estimate's problem on `train_rows` / `val_rows` rows drawn without replacement
+  // (seeded; 0 keeps a split whole), or null when the problem has no rows to sample.
+  virtual std::shared_ptr<const BilevelProblem> minibatch(std::int64_t /*train_rows*/, std::int64_t /*val_rows*/,
+                                                          std::uint64_t /*seed*/) const {
+    return nullptr;
+  }
 };
 
 }  // namespace hcdc::hypergrad

@@ -3,26 +3,23 @@
 #include <cmath>
 
 #include "hcdc/core/error.hpp"
-#include "hcdc/models/classification_problem.hpp"
 
 namespace hcdc::hypergrad {
 
-void check_hpo_options(const HpoOptions& o, const std::string& file) {
-  check_inner_options(o.inner, file, "train.");
-  check_solver_options(o.solver, file, "solver.");
-  if (o.lambda_every < 1) throw InputError(file, "hpo.lambda_every", "must be >= 1");
-  if (!(o.lambda_lr > 0) || !std::isfinite(o.lambda_lr)) throw InputError(file, "hpo.lambda_lr", "must be finite and > 0");
-  if (o.warmup < 0) throw InputError(file, "hpo.warmup", "must be >= 0");
+void check_hpo_options(const HpoOptions& o) {
+  if (o.lambda_every < 1) throw SettingError("lambda_every", "must be >= 1");
+  if (!(o.lambda_lr > 0) || !std::isfinite(o.lambda_lr)) throw SettingError("lambda_lr", "must be finite and > 0");
+  if (o.warmup < 0) throw SettingError("warmup", "must be >= 0");
   if (o.hypergrad_train_rows < 0 || o.hypergrad_val_rows < 0)
-    throw InputError(file, "hpo.hypergrad_train_rows", "minibatch sizes must be >= 0 (0: full batch)");
+    throw SettingError("hypergrad_train_rows", "minibatch sizes must be >= 0 (0: full batch)");
   if (!(o.max_lambda_step >= 0) || !std::isfinite(o.max_lambda_step))
-    throw InputError(file, "hpo.max_lambda_step", "must be finite and >= 0 (0: no clipping)");
+    throw SettingError("max_lambda_step", "must be finite and >= 0 (0: no clipping)");
 }
 
 HpoTrajectory::HpoTrajectory(const BilevelProblem& p, const torch::Tensor& theta0, const torch::Tensor& lambda0,
                              HpoOptions o)
     : p_(p), o_(std::move(o)), theta_(theta0.detach().clone().requires_grad_(true)), lambda_(lambda0.detach().clone()) {
-  if (!torch::isfinite(lambda_).all().item<bool>()) throw InputError("", "model.lambda", "non-finite hyperparameter value");
+  if (!torch::isfinite(lambda_).all().item<bool>()) throw SettingError("lambda", "non-finite hyperparameter value");
   if (o_.inner.optimizer == "adam")
     opt_ = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{theta_}, torch::optim::AdamOptions(o_.inner.lr));
   else
@@ -45,10 +42,11 @@ HpoStep HpoTrajectory::step() {
   ++t_;
   if (due) {
     try {
-      const auto* cp = dynamic_cast<const models::ClassificationProblem*>(&p_);
-      if (cp && (o_.hypergrad_train_rows > 0 || o_.hypergrad_val_rows > 0)) {
-        auto mb = cp->minibatch(o_.hypergrad_train_rows, o_.hypergrad_val_rows, static_cast<std::uint64_t>(t_));
-        s.hypergradient = hypergradient(mb, theta_.detach(), lambda_, o_.solver);
+      std::shared_ptr<const BilevelProblem> mb;
+      if (o_.hypergrad_train_rows > 0 || o_.hypergrad_val_rows > 0)
+        mb = p_.minibatch(o_.hypergrad_train_rows, o_.hypergrad_val_rows, static_cast<std::uint64_t>(t_));
+      if (mb) {
+        s.hypergradient = hypergradient(*mb, theta_.detach(), lambda_, o_.solver);
       } else {
         s.hypergradient = hypergradient(p_, theta_.detach(), lambda_, o_.solver);
       }

@@ -26,7 +26,9 @@ struct HpoOptions {
   // (ClassificationProblem only); 0: full batch.
   std::int64_t hypergrad_train_rows = 0, hypergrad_val_rows = 0;
 };
-void check_hpo_options(const HpoOptions& o, const std::string& file);
+// The [hpo] settings' own checks (SettingError naming the setting); the inner training and solver
+// options are checked where they are read (check_inner_options, check_solver_options).
+void check_hpo_options(const HpoOptions& o);
 
 struct HpoStep {
   bool lambda_updated = false;

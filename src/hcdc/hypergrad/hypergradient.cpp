@@ -30,7 +30,7 @@ SolveResult inverse_hvp(const SecondOrder& so, const torch::Tensor& b, const Sol
     case SolverKind::kConjugateGradient: return solve_cg(h, b, o);
     case SolverKind::kExact:
       if (so.theta().numel() > o.exact_max_dim)
-        throw InputError("", "solver.exact_max_dim",
+        throw SettingError("exact_max_dim",
                          fmt::format("the exact solve forms a {0}×{0} Hessian; |θ| = {0} exceeds exact_max_dim = {1} "
                                      "(use neumann or cg)",
                                      so.theta().numel(), o.exact_max_dim));

@@ -39,7 +39,7 @@ std::string CheckpointStore::save(const Checkpoint& c) {
 
 std::optional<Checkpoint> CheckpointStore::newest_valid(const std::string& config_digest, std::string* path_out) const {
   if (!fs::is_directory(dir_))
-    throw InputError(dir_, "dist.checkpoint_dir", "--resume: the checkpoint directory does not exist");
+    throw InputError(dir_, "", "--resume: the checkpoint directory does not exist");
   for (const auto& [step, path] : list(dir_)) {
     try {
       Checkpoint c = read_checkpoint(path);

@@ -38,7 +38,7 @@ LabelledSplit subsample(const LabelledSplit& s, std::int64_t rows, std::mt19937_
 }
 }  // namespace
 
-ClassificationProblem ClassificationProblem::minibatch(std::int64_t train_rows, std::int64_t val_rows,
+ClassificationProblem ClassificationProblem::sample_rows(std::int64_t train_rows, std::int64_t val_rows,
                                                        std::uint64_t seed) const {
   std::mt19937_64 rng(seed);
   LabelledSplit tr = subsample(train_, train_rows, rng);

@@ -31,7 +31,11 @@ class ClassificationProblem : public hypergrad::BilevelProblem {
 
   // A stochastic estimate's problem: `train_rows` / `val_rows` scored rows drawn without
   // replacement (seeded); 0 or more than available keeps the split whole.
-  ClassificationProblem minibatch(std::int64_t train_rows, std::int64_t val_rows, std::uint64_t seed) const;
+  ClassificationProblem sample_rows(std::int64_t train_rows, std::int64_t val_rows, std::uint64_t seed) const;
+  std::shared_ptr<const hypergrad::BilevelProblem> minibatch(std::int64_t train_rows, std::int64_t val_rows,
+                                                             std::uint64_t seed) const override {
+    return std::make_shared<ClassificationProblem>(sample_rows(train_rows, val_rows, seed));
+  }
 
   double accuracy(const torch::Tensor& theta, const torch::Tensor& lambda, const LabelledSplit& split) const;
   const LabelledSplit& train() const { return train_; }

@@ -9,7 +9,7 @@ namespace hcdc::models {
 
 torch::Tensor propagate_blocks(const GraphOperators& g, const torch::Tensor& x, FilterBasis basis, int order) {
   if (basis != FilterBasis::kMonomial && basis != FilterBasis::kChebyshev)
-    throw InputError("", "model.basis", "decoupled filters use the monomial or chebyshev basis");
+    throw SettingError("basis", "decoupled filters use the monomial or chebyshev basis");
   std::vector<torch::Tensor> blocks{x};
   for (int k = 1; k <= order; ++k) {
     if (basis == FilterBasis::kMonomial) blocks.push_back(g.apply(GraphOp::kGcn, blocks.back()));
@@ -20,8 +20,8 @@ torch::Tensor propagate_blocks(const GraphOperators& g, const torch::Tensor& x, 
 }
 
 DecoupledFilter::DecoupledFilter(std::int64_t num_classes, DecoupledConfig cfg) : classes_(num_classes), cfg_(cfg) {
-  if (cfg_.layers < 1) throw InputError("", "model.layers", "must be >= 1");
-  if (cfg_.blocks < 1 || cfg_.features < 1) throw InputError("", "model", "decoupled filter needs blocks and features");
+  if (cfg_.layers < 1) throw SettingError("layers", "must be >= 1");
+  if (cfg_.blocks < 1 || cfg_.features < 1) throw SettingError("family", "decoupled filter needs blocks and features");
   for (int l = 0; l < cfg_.layers; ++l) {
     std::int64_t din = l == 0 ? cfg_.features : cfg_.hidden;
     std::int64_t dout = l + 1 == cfg_.layers ? classes_ : cfg_.hidden;
@@ -38,7 +38,7 @@ torch::Tensor DecoupledFilter::default_lambda(torch::Dtype dtype) const {
 
 torch::Tensor DecoupledFilter::mix(const torch::Tensor& lambda, const torch::Tensor& x) const {
   if (x.dim() != 3 || x.size(1) != cfg_.blocks || x.size(2) != cfg_.features)
-    throw InputError("", "model",
+    throw SettingError("family",
                      fmt::format("decoupled filter expects n × {} × {} feature blocks, the data is {}", cfg_.blocks,
                                  cfg_.features, fmt::format("{}", fmt::join(x.sizes(), "×"))));
   return torch::einsum("nkf,k->nf", {x, lambda});

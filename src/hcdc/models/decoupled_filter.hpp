@@ -33,7 +33,7 @@ class DecoupledFilter : public ModelFamily {
   torch::Tensor default_lambda(torch::Dtype dtype) const override;  // (1/(K+1), …)
   torch::Tensor logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const override;
   // The last hidden layer's activations (embeddings for coresets); layers ≥ 2.
-  torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const;
+  torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const override;
   const DecoupledConfig& config() const { return cfg_; }
 
  private:

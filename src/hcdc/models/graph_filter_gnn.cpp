@@ -17,11 +17,11 @@ FilterBasis parse_filter_basis(const std::string& name, const std::string& file,
 GraphFilterGnn::GraphFilterGnn(std::int64_t in_features, std::int64_t num_classes, GraphFilterConfig cfg,
                                std::string name)
     : in_(in_features), classes_(num_classes), cfg_(cfg), name_(name.empty() ? "graph-filter" : std::move(name)) {
-  if (cfg_.layers < 1) throw InputError("", "model.layers", "must be >= 1");
-  if (cfg_.order < 0 || cfg_.order > 32) throw InputError("", "model.order", "must be in [0, 32]");
+  if (cfg_.layers < 1) throw SettingError("layers", "must be >= 1");
+  if (cfg_.order < 0 || cfg_.order > 32) throw SettingError("order", "must be in [0, 32]");
   if ((cfg_.basis == FilterBasis::kGin || cfg_.basis == FilterBasis::kSage) && cfg_.order != 1)
-    throw InputError("", "model.order", "the gin and sage bases have exactly two supports (order = 1)");
-  if (cfg_.hidden < 1) throw InputError("", "model.hidden", "must be >= 1");
+    throw SettingError("order", "the gin and sage bases have exactly two supports (order = 1)");
+  if (cfg_.hidden < 1) throw SettingError("hidden", "must be >= 1");
   for (int l = 0; l < cfg_.layers; ++l) {
     std::int64_t din = l == 0 ? in_ : cfg_.hidden;
     std::int64_t dout = l + 1 == cfg_.layers ? classes_ : cfg_.hidden;
@@ -82,9 +82,9 @@ torch::Tensor GraphFilterGnn::filter(const GraphOperators& g, const torch::Tenso
 torch::Tensor GraphFilterGnn::logits(const torch::Tensor& theta, const torch::Tensor& lambda,
                                      const ModelInput& in) const {
   if (!in.graph)
-    throw InputError("", "model", fmt::format("{} is a graph model but the data has no graph", name_));
+    throw SettingError("family", fmt::format("{} is a graph model but the data has no graph", name_));
   if (in.x.dim() != 2 || in.x.size(1) != in_)
-    throw InputError("", "model", fmt::format("{} expects {} node features, the data has {}", name_, in_,
+    throw SettingError("family", fmt::format("{} expects {} node features, the data has {}", name_, in_,
                                               in.x.dim() == 2 ? in.x.size(1) : -1));
   torch::Tensor h = in.x;
   for (int l = 0; l < cfg_.layers; ++l) {

@@ -23,7 +23,7 @@ torch::Tensor LogisticRegression::default_lambda(torch::Dtype dtype) const {
 torch::Tensor LogisticRegression::logits(const torch::Tensor& theta, const torch::Tensor&, const ModelInput& in) const {
   torch::Tensor x = in.x.reshape({in.x.size(0), -1});
   if (x.size(1) != features_)
-    throw InputError("", "model", fmt::format("linear model expects {} features per sample, the data has {}",
+    throw SettingError("family", fmt::format("linear model expects {} features per sample, the data has {}",
                                               features_, x.size(1)));
   return torch::addmm(layout_.view(theta, b_), x, layout_.view(theta, w_));
 }

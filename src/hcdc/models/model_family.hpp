@@ -32,6 +32,11 @@ class ModelFamily {
   // Whether L_train is convex in θ for every λ: then Newton's method reaches θ*(λ) and the
   // implicit-function theorem's premise ∇θ L_train = 0 can be met to round-off.
   virtual bool convex_in_theta() const { return false; }
+  // A representation of samples for coreset selection (k-center, herding): the last hidden
+  // layer's activations where the family has one; by default the logits.
+  virtual torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const {
+    return logits(theta, lambda, {x, nullptr});
+  }
 };
 
 // Slices a flat θ into named weight blocks (views: autograd flows back into θ).

@@ -20,7 +20,7 @@ NamedFilter make_named_filter(const std::string& name, std::int64_t in_features,
     try {
       return std::stoi(name.substr(prefix.size()));
     } catch (...) {
-      throw InputError("", "model.filter", fmt::format("'{}': expected {}K with an integer K", name, prefix));
+      throw SettingError("filter", fmt::format("'{}': expected {}K with an integer K", name, prefix));
     }
   };
   if (name == "gcn") {
@@ -48,7 +48,7 @@ NamedFilter make_named_filter(const std::string& name, std::int64_t in_features,
     c.separate_weights = true;
     lam = {1, 1};
   } else {
-    throw InputError("", "model.filter",
+    throw SettingError("filter",
                      fmt::format("unknown filter '{}' (gcn, sgc-K, chebnet-K, gin-0, gin-eps, sage-mean)", name));
   }
   NamedFilter f;

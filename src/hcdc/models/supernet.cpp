@@ -40,10 +40,10 @@ CellOp parse_cell_op(const std::string& name, const std::string& file, const std
 }
 
 Supernet::Supernet(std::int64_t num_classes, SupernetConfig cfg) : classes_(num_classes), cfg_(std::move(cfg)) {
-  if (cfg_.nodes < 2) throw InputError("", "model.nodes", "must be >= 2");
-  if (cfg_.ops.empty()) throw InputError("", "model.ops", "must name at least one operation");
+  if (cfg_.nodes < 2) throw SettingError("nodes", "must be >= 2");
+  if (cfg_.ops.empty()) throw SettingError("ops", "must name at least one operation");
   if (cfg_.weighting != "softmax" && cfg_.weighting != "gumbel" && cfg_.weighting != "linear")
-    throw InputError("", "model.weighting", "must be softmax, gumbel or linear");
+    throw SettingError("weighting", "must be softmax, gumbel or linear");
   const auto c = cfg_.channels;
   // Convolution weights are stored as (out, in·k·k) matrices in the layout and reshaped on use.
   stem_w_ = layout_.add(c, cfg_.in_channels * 9);
@@ -91,7 +91,7 @@ torch::Tensor Supernet::edge_weights(const torch::Tensor& lambda) const {
 
 torch::Tensor Supernet::stem(const torch::Tensor& theta, const torch::Tensor& x) const {
   if (x.dim() != 4 || x.size(1) != cfg_.in_channels)
-    throw InputError("", "model.in_channels",
+    throw SettingError("in_channels",
                      fmt::format("the supernet expects {}-channel images (N×C×H×W), the data has shape {}",
                                  cfg_.in_channels, fmt::format("{}", fmt::join(x.sizes(), "×"))));
   auto w = layout_.view(theta, stem_w_).view({cfg_.channels, cfg_.in_channels, 3, 3});
@@ -142,7 +142,7 @@ torch::Tensor Supernet::logits(const torch::Tensor& theta, const torch::Tensor& 
 torch::Tensor Supernet::discrete_logits(const torch::Tensor& theta, const std::vector<CellOp>& chosen,
                                         const ModelInput& in) const {
   if (static_cast<std::int64_t>(chosen.size()) != num_edges())
-    throw InputError("", "model.architecture", fmt::format("needs one operation per edge ({})", num_edges()));
+    throw SettingError("architecture", fmt::format("needs one operation per edge ({})", num_edges()));
   std::vector<torch::Tensor> states{stem(theta, in.x)};
   std::int64_t edge = 0;
   for (int j = 1; j < cfg_.nodes; ++j) {

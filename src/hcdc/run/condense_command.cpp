@@ -13,19 +13,22 @@
 #include <optional>
 
 #include "hcdc/condense/condensers.hpp"
+#include "hcdc/condense/method.hpp"
+#include "hcdc/config/in_section.hpp"
 #include "hcdc/core/digest.hpp"
-#include "hcdc/core/stop_signal.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
+#include "hcdc/core/stop_signal.hpp"
 #include "hcdc/core/threads.hpp"
-#include "hcdc/run/condensed_output.hpp"
-#include "hcdc/run/hcdc_driver.hpp"
-#include "hcdc/run/shared_dataset.hpp"
 #include "hcdc/dist/communicator.hpp"
 #include "hcdc/dist/nccl_communicator.hpp"
 #include "hcdc/dist/trajectory_reducer.hpp"
 #include "hcdc/io/checkpoint_store.hpp"
 #include "hcdc/io/run_lock.hpp"
+#include "hcdc/run/condensed_output.hpp"
+#include "hcdc/run/graph_task.hpp"
+#include "hcdc/run/hcdc_driver.hpp"
+#include "hcdc/run/shared_dataset.hpp"
 
 namespace hcdc::run {
 namespace {
@@ -51,8 +54,8 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   const std::string dataset = prepare_dataset_on_rank0(*comm, job);
 
   condense::GraphTask task =
-      condense::make_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
-  auto cands = search::make_candidates(e.space, job.file);
+      load_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
+  auto cands = search::make_candidates(e.space);
   double budget = req.budget.value_or(e.budgets.at(0));
   std::int64_t seed = req.seed.value_or(e.seeds.at(0));
   condense::CondenseSettings cs = condense_settings(e, req.method, budget, task.num_nodes, seed,
@@ -63,9 +66,9 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   std::optional<io::RunLock> lock;  // one writer per output folder
   if (comm->rank() == 0) lock.emplace(job.output_dir);
 
-  if (req.method != "hcdc") {
+  if (!condense::methods().at(req.method).learns_validation) {
     if (comm->rank() == 0) {
-      auto pair = condense::condense(task, cs);
+      auto pair = config::in_section(job.file, "condense", [&] { return condense::condense(task, cs); });
       write_condensed_pair(out_path, pair, job, dataset, req.method, c_train, seed, task.num_classes);
       fmt::print("condense: {} |S_train| {} |S_val| {} in {:.1f}s; wrote {}\n", req.method, pair.s_train.y.numel(),
                  pair.s_val.y.numel(), pair.seconds, out_path);

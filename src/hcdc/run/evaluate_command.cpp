@@ -16,8 +16,10 @@
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/schema.hpp"
 #include "hcdc/run/candidate_evaluation.hpp"
+#include "hcdc/run/graph_task.hpp"
 #include "hcdc/run/row_exchange.hpp"
 #include "hcdc/run/shared_dataset.hpp"
+#include "hcdc/search/candidate_family.hpp"
 #include "hcdc/search/rank_metrics.hpp"
 
 namespace hcdc::run {
@@ -59,20 +61,20 @@ CandidateRange my_candidates(const JobSpec& job, std::int64_t p, Slice slice, co
   return {s.begin + mine.begin, s.begin + mine.end};
 }
 
-// A condensed set usable as a proxy for this job: made from the same dataset, with samples of
-// the search space's block shape and the same classes.
+// A condensed set usable as a proxy for this job: made from the same dataset, with samples of the
+// shape the candidates' family needs and the same classes.
 void check_proxy(const data::CondensedSet& cs, const std::string& path, const std::string& dataset,
-                 const condense::GraphTask& task) {
+                 const condense::GraphTask& task, const search::CandidateFamily& family) {
   const std::string digest = file_digest(dataset);
   if (cs.source_digest != digest)
     throw InputError(path, "source_digest",
                      fmt::format("condensed from another dataset ({}) than the job's {} ({})", cs.source_digest,
                                  dataset, digest));
-  std::vector<std::int64_t> want{task.train.x.size(1), task.train.x.size(2)};
+  const std::vector<std::int64_t> want = family.sample_shape(task.train.x.size(1), task.train.x.size(2));
   if (cs.sample_shape != want)
     throw InputError(path, "train/x",
-                     fmt::format("samples of shape [{}] but the job's search space needs [{}] (filter blocks × features)",
-                                 fmt::join(cs.sample_shape, ", "), fmt::join(want, ", ")));
+                     fmt::format("samples of shape [{}] but the job's candidates need [{}] ({})",
+                                 fmt::join(cs.sample_shape, ", "), fmt::join(want, ", "), family.carries));
   if (cs.num_classes != task.num_classes)
     throw InputError(path, "num_classes", fmt::format("{} classes but the dataset has {}", cs.num_classes, task.num_classes));
 }
@@ -139,7 +141,7 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
   configure_threads(job.threads);
   fs::create_directories(job.output_dir);
   const std::string dataset = prepare_dataset_on_rank0(*comm, job);
-  auto cands = search::make_candidates(e.space, job.file);
+  auto cands = search::make_candidates(e.space);
   const auto p = static_cast<std::int64_t>(cands.size());
 
   if (req.merge_slices > 0) {
@@ -150,7 +152,7 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
   }
 
   condense::GraphTask task =
-      condense::make_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
+      load_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
   const CandidateRange mine = my_candidates(job, p, slice, *comm);
   const CandidateRange sliced = as_range(dist::owned_range(p, slice.index, slice.count));
   auto t0 = std::chrono::steady_clock::now();
@@ -187,7 +189,7 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
   }
 
   auto cs = data::read_condensed_set(req.proxy);
-  check_proxy(cs, req.proxy, dataset, task);
+  check_proxy(cs, req.proxy, dataset, task, search::candidate_families().at(cands.front().family));
   const auto dt = task.train.x.scalar_type();
   auto [s_train, s_val] = [&] {
     auto pair = condense::from_condensed_set(cs, dt);

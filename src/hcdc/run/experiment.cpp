@@ -14,20 +14,23 @@
 #include <optional>
 #include <tuple>
 
+#include "hcdc/condense/method.hpp"
+#include "hcdc/config/in_section.hpp"
 #include "hcdc/core/digest.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
 #include "hcdc/core/stop_signal.hpp"
 #include "hcdc/core/threads.hpp"
-#include "hcdc/run/candidate_evaluation.hpp"
-#include "hcdc/run/condensed_output.hpp"
-#include "hcdc/run/hcdc_driver.hpp"
-#include "hcdc/run/row_exchange.hpp"
 #include "hcdc/dist/trajectory_reducer.hpp"
 #include "hcdc/io/checkpoint_store.hpp"
-#include "hcdc/io/run_lock.hpp"
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/results_file.hpp"
+#include "hcdc/io/run_lock.hpp"
+#include "hcdc/run/candidate_evaluation.hpp"
+#include "hcdc/run/condensed_output.hpp"
+#include "hcdc/run/graph_task.hpp"
+#include "hcdc/run/hcdc_driver.hpp"
+#include "hcdc/run/row_exchange.hpp"
 #include "hcdc/search/rank_metrics.hpp"
 
 namespace hcdc::run {
@@ -88,13 +91,17 @@ std::string run_tag(const std::string& method, double budget, std::int64_t seed)
   return fmt::format("{}@{:.1f}%#{}", method, 100 * budget, seed);
 }
 
-// Where the HCDC run `tag` of an experiment checkpoints: one folder a run.
+// Where the experiment's HCDC runs keep their checkpoints, one folder per run.
+std::string checkpoint_root(const JobSpec& job) {
+  const auto& d = job.experiment.dist;
+  return d.checkpoint_dir.empty() ? job.output_dir + "/checkpoints" : d.checkpoint_dir;
+}
+
 std::string run_checkpoints(const JobSpec& job, const std::string& tag) {
   std::string safe = tag;
   for (char& c : safe)
     if (c == '@' || c == '%' || c == '#') c = '_';
-  const auto& d = job.experiment.dist;
-  return (d.checkpoint_dir.empty() ? job.output_dir + "/checkpoints" : d.checkpoint_dir) + "/" + safe;
+  return checkpoint_root(job) + "/" + safe;
 }
 
 // One HCDC run of the experiment on this rank alone, through the same driver as `hcdc condense`
@@ -128,7 +135,7 @@ std::optional<condense::CondensedPair> drive_hcdc_run(const JobSpec& job, const 
 
 }  // namespace
 
-int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communicator& comm) {
+int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communicator& comm, ExperimentStart start) {
   const ExperimentSpec& e = job.experiment;
   const bool root = comm.rank() == 0;
   // One writer per output folder (rank 0 writes every shared file).
@@ -136,11 +143,16 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   if (root) lock.emplace(job.output_dir);
   configure_threads(job.threads);
   condense::GraphTask task =
-      condense::make_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
-  auto cands = search::make_candidates(e.space, job.file);
+      load_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
+  auto cands = search::make_candidates(e.space);
   // HCDC walks a seeded subset of the candidates (their trajectories form the extended space).
   std::vector<Candidate> trajectories = trajectory_subset(e, cands, job.seed);
   check_feasible(job, task, trajectories);
+  if (start == ExperimentStart::kResume && !fs::exists(job.output_dir + "/results.h5") &&
+      !fs::exists(checkpoint_root(job)))
+    throw InputError(job.output_dir, "--resume",
+                     "nothing to resume here (no results.h5, no checkpoints/); check job.output_dir, or run without "
+                     "--resume to start the experiment");
   spdlog::info("experiment '{}': {} candidates, methods {}, budgets {}, seeds {}", job.name, cands.size(),
                fmt::join(e.methods, ","), fmt::join(e.budgets, ","), fmt::join(e.seeds, ","));
   Truth truth = load_or_compute_truth(job, dataset, task, cands, comm);
@@ -264,8 +276,9 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
     if (run_ptr != nullptr) {
       const Run& run = *run_ptr;
       cs = condense_settings(e, run.method, run.budget, task.num_nodes, run.seed, trajectories, job.file);
-      made = run.method == "hcdc" ? drive_hcdc_run(job, task, cs, run.budget, run_checkpoints(job, run.tag), run.tag)
-                                  : condense::condense(task, cs);
+      made = condense::methods().at(run.method).learns_validation
+                 ? drive_hcdc_run(job, task, cs, run.budget, run_checkpoints(job, run.tag), run.tag)
+                 : config::in_section(job.file, "condense", [&] { return condense::condense(task, cs); });
     }
     if (made) {
       const Run& run = *run_ptr;

@@ -8,6 +8,8 @@
 #include <random>
 #include <tuple>
 
+#include "hcdc/condense/method.hpp"
+#include "hcdc/config/registry_choice.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/dist/nccl_communicator.hpp"
 #include "hcdc/hypergrad/solvers.hpp"
@@ -88,10 +90,7 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
   auto c = top.table("condense");
   e.methods = c.get<std::vector<std::string>>("methods", condense::method_names());
   for (std::size_t i = 0; i < e.methods.size(); ++i)
-    if (std::find(condense::method_names().begin(), condense::method_names().end(), e.methods[i]) ==
-        condense::method_names().end())
-      c.fail(fmt::format("methods[{}]", i),
-             fmt::format("unknown method '{}' ({})", e.methods[i], fmt::join(condense::method_names(), ", ")));
+    config::choose(c, fmt::format("methods[{}]", i), e.methods[i], condense::methods());
   e.budgets = c.get<std::vector<double>>("budgets", {0.009, 0.018, 0.036});
   for (std::size_t i = 0; i < e.budgets.size(); ++i)
     if (!(e.budgets[i] > 0 && e.budgets[i] < 1)) c.fail(fmt::format("budgets[{}]", i), "must be a fraction in (0, 1)");
@@ -104,9 +103,9 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
     e.seeds.push_back(static_cast<std::int64_t>(s));
   }
   e.hcdc_train_method = c.get<std::string>("hcdc_train_method", e.hcdc_train_method);
-  const auto& standard = condense::standard_methods();
+  const auto standard = condense::standard_methods();
   if (std::find(standard.begin(), standard.end(), e.hcdc_train_method) == standard.end())
-    c.fail("hcdc_train_method", fmt::format("must be a standard method ({})", fmt::join(standard, ", ")));
+    c.fail("hcdc_train_method", fmt::format("must be a method that selects S_train by itself ({})", fmt::join(standard, ", ")));
   c.finish();
 
   auto m = top.table("matching");

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "hcdc/config/canonical.hpp"
+#include "hcdc/config/in_section.hpp"
 #include "hcdc/config/overrides.hpp"
 #include "hcdc/core/digest.hpp"
 #include "hcdc/core/error.hpp"
@@ -29,6 +30,7 @@ void parse_train(config::StrictTable t, hypergrad::InnerOptions& o) {
   o.steps = static_cast<int>(t.get<std::int64_t>("steps", o.steps));
   o.finish = t.get<std::string>("finish", o.finish);
   o.ift_tolerance = t.get<double>("ift_tolerance", o.ift_tolerance);
+  hypergrad::check_inner_options(o, t.file(), t.qualified(""));
   t.finish();
 }
 
@@ -44,6 +46,7 @@ void parse_hpo(config::StrictTable t, hypergrad::HpoOptions& o) {
   o.max_lambda_step = t.get<double>("max_lambda_step", o.max_lambda_step);
   o.hypergrad_train_rows = t.get<std::int64_t>("hypergrad_train_rows", o.hypergrad_train_rows);
   o.hypergrad_val_rows = t.get<std::int64_t>("hypergrad_val_rows", o.hypergrad_val_rows);
+  config::in_section(t.file(), "hpo", [&] { hypergrad::check_hpo_options(o); });
   t.finish();
 }
 
@@ -67,7 +70,12 @@ JobSpec parse_job_file(const std::string& path, const std::vector<std::string>& 
   j.text = config::effective_text(ss.str(), root, overrides);
   j.effective = root;
   j.config_digest = string_digest(config::canonical_text(root, kRunIrrelevantKeys));
+  parse_job_sections(top, j);
+  return j;
+}
 
+void parse_job_sections(config::StrictTable& top, JobSpec& j) {
+  const std::string& path = top.file();
   auto job = top.table("job");
   j.name = job.require<std::string>("name");
   std::int64_t seed = job.get<std::int64_t>("seed", 0);
@@ -76,7 +84,8 @@ JobSpec parse_job_file(const std::string& path, const std::vector<std::string>& 
   std::int64_t threads = job.get<std::int64_t>("threads", 0);
   if (threads < 0 || threads > 1024) job.fail("threads", "must be in [0, 1024] (0: automatic)");
   j.threads = static_cast<int>(threads);
-  j.output_dir = job.get<std::string>("output_dir", "results/" + j.name);
+  // (The reference, read from an empty table, shows the default as results/<name>.)
+  j.output_dir = job.get<std::string>("output_dir", "results/" + (job.recording() ? std::string("<name>") : j.name));
   job.finish();
 
   j.dataset = parse_dataset_spec(top.table("dataset"), j.seed);
@@ -84,7 +93,6 @@ JobSpec parse_job_file(const std::string& path, const std::vector<std::string>& 
   parse_train(top.table("train"), j.hpo.inner);
   parse_solver(top.table("solver"), j.hpo.solver);
   parse_hpo(top.table("hpo"), j.hpo);
-  hypergrad::check_hpo_options(j.hpo, path);
   auto hg = top.table("hypergrad");
   j.hypergrad_solvers = hg.get<std::vector<std::string>>("solvers", j.hypergrad_solvers);
   for (std::size_t i = 0; i < j.hypergrad_solvers.size(); ++i)
@@ -93,14 +101,13 @@ JobSpec parse_job_file(const std::string& path, const std::vector<std::string>& 
   hg.finish();
   j.experiment = parse_experiment(top, path);
   top.finish();
-  return j;
 }
 
 std::string prepare_dataset(const JobSpec& job) {
   std::filesystem::create_directories(job.output_dir);
   data::Provenance prov{static_cast<std::int64_t>(job.seed), job.text, ""};
   std::string out = job.output_dir + "/dataset.h5";
-  if (job.dataset.kind != "file" && std::filesystem::exists(out)) {
+  if (job.dataset.existing_path().empty() && std::filesystem::exists(out)) {
     // Reuse a dataset this job already made, if it is valid and was made from the same config.
     try {
       io::validate_file(out);
@@ -118,7 +125,7 @@ std::string prepare_dataset(const JobSpec& job) {
   return materialize_dataset(job.dataset, out, prov);
 }
 
-int run_job(const JobSpec& job, bool dataset_only) {
+int run_job(const JobSpec& job, bool dataset_only, bool resume) {
   auto comm = dist::make_communicator_from_environment();
   int threads = configure_threads(job.threads);
   if (comm->rank() == 0)
@@ -133,7 +140,7 @@ int run_job(const JobSpec& job, bool dataset_only) {
     fmt::print("job '{}' done: dataset {}\n", job.name, dataset);
     return kExitOk;
   }
-  return run_experiment(job, dataset, *comm);
+  return run_experiment(job, dataset, *comm, resume ? ExperimentStart::kResume : ExperimentStart::kContinue);
 }
 
 }  // namespace hcdc::run

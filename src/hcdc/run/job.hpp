@@ -41,10 +41,13 @@ inline const std::vector<std::string> kRunIrrelevantKeys{
 // `overrides`: "section.key=VALUE" settings applied over the file (hcdc ... --set); the job's
 // recorded text is then the effective configuration.
 JobSpec parse_job_file(const std::string& path, const std::vector<std::string>& overrides = {});
+// Every section of the job from `top` into `j` (also run on a recording table to list the keys).
+void parse_job_sections(config::StrictTable& top, JobSpec& j);
 
 // `hcdc run`: prepares the dataset, validates and summarises it, then runs the condensation
 // experiment when the job has a [condense] section (unless dataset_only). Returns an exit code.
-int run_job(const JobSpec& job, bool dataset_only = false);
+// `resume`: insist on continuing an earlier attempt (exit 2 when there is none).
+int run_job(const JobSpec& job, bool dataset_only = false, bool resume = false);
 // Materialises the dataset into output_dir (or validates the given file); returns its path.
 std::string prepare_dataset(const JobSpec& job);
 

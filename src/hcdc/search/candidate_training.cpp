@@ -3,18 +3,10 @@
 #include <chrono>
 
 #include "hcdc/hypergrad/inner_training.hpp"
+#include "hcdc/search/candidate_family.hpp"
 #include "hcdc/models/classification_problem.hpp"
 
 namespace hcdc::search {
-
-std::shared_ptr<models::DecoupledFilter> make_model(const Candidate& c, std::int64_t features, std::int64_t classes) {
-  models::DecoupledConfig cfg;
-  cfg.blocks = static_cast<std::int64_t>(c.lambda.size());
-  cfg.features = features;
-  cfg.hidden = c.hidden;
-  cfg.layers = c.layers;
-  return std::make_shared<models::DecoupledFilter>(classes, cfg);
-}
 
 CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, const LabelledBlocks& val,
                                const LabelledBlocks* test, std::int64_t classes, std::uint64_t seed,

@@ -6,7 +6,6 @@
 
 #include <memory>
 
-#include "hcdc/models/decoupled_filter.hpp"
 #include "hcdc/search/search_space.hpp"
 
 namespace hcdc::search {
@@ -25,8 +24,6 @@ struct TrainSettings {
 struct CandidateScore {
   double val_acc = 0, val_loss = 0, test_acc = 0, seconds = 0;
 };
-
-std::shared_ptr<models::DecoupledFilter> make_model(const Candidate& c, std::int64_t features, std::int64_t classes);
 
 // Trains from the seeded initialisation for `epochs` full-batch Adam steps, then scores.
 CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, const LabelledBlocks& val,

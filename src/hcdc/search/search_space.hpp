@@ -1,23 +1,30 @@
 #pragma once
-// Search spaces over the decoupled filter family: each candidate is a filter-coefficient vector
-// λ (the continuous hyperparameters) with a width and a depth (discrete choices).
+// Search spaces ([search] kind), by name: each candidate is a filter-coefficient vector λ (the
+// continuous hyperparameters) with a width and a depth (discrete choices), of a candidate model
+// family ([search] family, search/candidate_family.hpp). A space joins from its own file in one
+// line, with its own keys:
+//   HCDC_REGISTER(search::search_spaces(), "my-space", 100, search::SearchSpaceKind{help, parse, generate});
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "hcdc/config/strict_table.hpp"
+#include "hcdc/core/registry.hpp"
 
 namespace hcdc::search {
 
 struct Candidate {
   std::string name;
+  std::string family = "decoupled-filter";  // a search::candidate_families() name
   std::vector<double> lambda;  // K+1 filter coefficients
   std::int64_t hidden = 64;
   int layers = 2;
 };
 
 struct SearchSpaceSpec {
-  std::string kind = "continuous";  // continuous | named
+  std::string kind = "continuous";  // a search_spaces() name
+  std::string family = "decoupled-filter";  // a candidate_families() name
   int order = 2;                    // K: blocks 0..K
   std::string basis = "monomial";
   // continuous: num_candidates points drawn uniformly from [low, high]^(K+1) with `seed`
@@ -32,7 +39,17 @@ struct SearchSpaceSpec {
   std::vector<double> depths{2, 4};
 };
 
+struct SearchSpaceKind {
+  std::string help;
+  // Reads the kind's own keys of [search] into `s` (the common ones are read already); every
+  // check of the space happens here, so generating it cannot fail.
+  std::function<void(config::StrictTable& t, SearchSpaceSpec& s)> parse;
+  std::function<std::vector<Candidate>(const SearchSpaceSpec& s)> generate;
+};
+Registry<SearchSpaceKind>& search_spaces();
+
 SearchSpaceSpec parse_search_space(config::StrictTable t);
-std::vector<Candidate> make_candidates(const SearchSpaceSpec& s, const std::string& file);
+// The candidates, in a fixed order, each of the space's family.
+std::vector<Candidate> make_candidates(const SearchSpaceSpec& s);
 
 }  // namespace hcdc::search

@@ -1,0 +1,82 @@
+// The built-in dataset sources: Fashion-MNIST (Debian's IDX files), the cSBM graph generator,
+// Gaussian-mixture images, and an existing hcdc file.
+#include "hcdc/data/csbm.hpp"
+#include "hcdc/data/fashion_mnist.hpp"
+#include "hcdc/data/gaussian_images.hpp"
+#include "hcdc/data/graph.hpp"
+#include "hcdc/data/image_set.hpp"
+#include "hcdc/run/dataset_source.hpp"
+
+namespace hcdc::run {
+namespace {
+
+// A recipe that makes the dataset with `make(options)` and writes it with `write` (the provenance
+// naming `source`).
+template <class Options, class Make, class Write>
+DatasetRecipe generated(const Options& o, std::string source, Make make, Write write) {
+  return {"",
+          [o, source = std::move(source), make, write](const std::string& out, const data::Provenance& p) {
+            data::Provenance prov = p;
+            prov.source = source;
+            write(out, make(o), prov);
+          },
+          o};
+}
+
+DatasetRecipe fashion_mnist(config::StrictTable& t, std::uint64_t seed) {
+  data::FashionMnistOptions o;
+  o.src_dir = t.get<std::string>("src", o.src_dir);
+  o.val_size = t.get<std::int64_t>("val_size", o.val_size);
+  o.seed = seed;
+  return generated(o, o.src_dir, data::load_fashion_mnist, data::write_image_set);
+}
+
+DatasetRecipe csbm(config::StrictTable& t, std::uint64_t seed) {
+  data::CsbmOptions o;
+  o.num_nodes = t.get<std::int64_t>("num_nodes", o.num_nodes);
+  o.num_classes = t.get<std::int64_t>("num_classes", o.num_classes);
+  o.num_features = t.get<std::int64_t>("num_features", o.num_features);
+  o.avg_degree = t.get<double>("avg_degree", o.avg_degree);
+  o.homophily = t.get<double>("homophily", o.homophily);
+  o.feature_signal = t.get<double>("feature_signal", o.feature_signal);
+  o.train_per_class = t.get<std::int64_t>("train_per_class", o.train_per_class);
+  o.num_val = t.get<std::int64_t>("num_val", o.num_val);
+  o.num_test = t.get<std::int64_t>("num_test", o.num_test);
+  o.seed = seed;
+  return generated(o, "generated: csbm", data::generate_csbm, data::write_graph);
+}
+
+DatasetRecipe gaussian_images(config::StrictTable& t, std::uint64_t seed) {
+  data::GaussianImagesOptions o;
+  o.num_images = t.get<std::int64_t>("num_images", o.num_images);
+  o.num_classes = t.get<std::int64_t>("num_classes", o.num_classes);
+  o.channels = t.get<std::int64_t>("channels", o.channels);
+  o.height = t.get<std::int64_t>("height", o.height);
+  o.width = t.get<std::int64_t>("width", o.width);
+  o.noise = t.get<double>("noise", o.noise);
+  o.num_val = t.get<std::int64_t>("num_val", o.num_val);
+  o.num_test = t.get<std::int64_t>("num_test", o.num_test);
+  o.seed = seed;
+  return generated(o, "generated: gaussian-images", data::generate_gaussian_images, data::write_image_set);
+}
+
+DatasetRecipe existing_file(config::StrictTable& t, std::uint64_t) {
+  return {t.require<std::string>("path"), nullptr, {}};
+}
+
+}  // namespace
+
+Registry<DatasetSource>& dataset_sources() {
+  static Registry<DatasetSource> r("dataset kind");
+  return r;
+}
+
+HCDC_REGISTER(dataset_sources(), "fashion-mnist", 10,
+              DatasetSource{"Fashion-MNIST from its IDX .gz files (Debian: dataset-fashion-mnist)", fashion_mnist});
+HCDC_REGISTER(dataset_sources(), "csbm", 20, DatasetSource{"contextual stochastic block model graph (seeded)", csbm});
+HCDC_REGISTER(dataset_sources(), "gaussian-images", 30,
+              DatasetSource{"Gaussian-mixture image set (seeded)", gaussian_images});
+HCDC_REGISTER(dataset_sources(), "file", 40,
+              DatasetSource{"an existing hcdc HDF5 file, e.g. Cora from analysis/import_planetoid.py", existing_file});
+
+}  // namespace hcdc::run

@@ -1,0 +1,27 @@
+#include "hcdc/run/graph_task.hpp"
+
+#include "hcdc/core/error.hpp"
+#include "hcdc/data/graph.hpp"
+#include "hcdc/models/decoupled_filter.hpp"
+#include "hcdc/models/graph_operators.hpp"
+
+namespace hcdc::run {
+
+condense::GraphTask load_graph_task(const std::string& path, const std::string& basis_name, int order, bool normalize_features) {
+  data::Graph g = data::read_graph(path);
+  if (g.sparse_features()) throw InputError(path, "features_csr", "condensation needs dense features");
+  auto ops = models::GraphOperators::from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat);
+  auto x = torch::tensor(g.features).view({g.num_nodes, g.num_features});
+  if (normalize_features) x = x / x.abs().sum(1, true).clamp_min(1e-12);
+  auto basis = models::parse_filter_basis(basis_name, path, "search.basis");
+  auto blocks = models::propagate_blocks(ops, x, basis, order);
+  auto y = torch::tensor(g.labels, torch::kLong);
+  auto sel = [&](const std::vector<std::int64_t>& idx) {
+    auto i = torch::tensor(idx, torch::kLong);
+    return search::LabelledBlocks{blocks.index_select(0, i).contiguous(), y.index_select(0, i)};
+  };
+  if (g.splits.val.empty()) throw InputError(path, "splits/val", "the dataset has no validation split");
+  return {sel(g.splits.train), sel(g.splits.val), sel(g.splits.test), g.num_classes, g.num_nodes};
+}
+
+}  // namespace hcdc::run

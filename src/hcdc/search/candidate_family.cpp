@@ -1,0 +1,14 @@
+#include "hcdc/search/candidate_family.hpp"
+
+namespace hcdc::search {
+
+Registry<CandidateFamily>& candidate_families() {
+  static Registry<CandidateFamily> r("candidate model family");
+  return r;
+}
+
+std::shared_ptr<models::ModelFamily> make_model(const Candidate& c, std::int64_t features, std::int64_t classes) {
+  return candidate_families().at(c.family).make(c, features, classes);
+}
+
+}  // namespace hcdc::search

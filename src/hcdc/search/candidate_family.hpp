@@ -1,0 +1,37 @@
+#pragma once
+// The model families a search space's candidates belong to, by name: what the condensation
+// experiment trains on the original data and on every condensed set. A family states what a
+// condensed sample must carry for it, so the evaluation asks the family instead of assuming a
+// layout. Register a new one in its own file:
+//   HCDC_REGISTER(search::candidate_families(), "my-family", 100, search::CandidateFamily{...});
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hcdc/core/registry.hpp"
+#include "hcdc/models/model_family.hpp"
+#include "hcdc/search/search_space.hpp"
+
+namespace hcdc::search {
+
+struct CandidateFamily {
+  std::string help;
+  // What one condensed sample is, in words ("filter blocks × features") and as a shape, for a
+  // dataset whose samples are `blocks` × `features` (the search space's propagated blocks).
+  std::string carries;
+  std::function<std::vector<std::int64_t>(std::int64_t blocks, std::int64_t features)> sample_shape;
+  // The model of candidate `c` on samples of `features` features, for `classes` classes.
+  std::function<std::shared_ptr<models::ModelFamily>(const Candidate& c, std::int64_t features, std::int64_t classes)>
+      make;
+};
+
+Registry<CandidateFamily>& candidate_families();
+
+// The model of candidate `c` (by its family's name).
+std::shared_ptr<models::ModelFamily> make_model(const Candidate& c, std::int64_t features, std::int64_t classes);
+
+}  // namespace hcdc::search
