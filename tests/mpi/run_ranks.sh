@@ -70,12 +70,12 @@ for i in $(seq 1 1200); do
 done
 # Until an HCDC run of a later round has checkpointed (or the job ends): then kill -9.
 for i in $(seq 1 600); do
-  ls "$tmp/kill/checkpoints/"*/*.h5 >/dev/null 2>&1 && break
+  compgen -G "$tmp/kill/checkpoints/*/*.h5" >/dev/null && break
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.02
 done
 had_checkpoint=0
-ls "$tmp/kill/checkpoints/"*/*.h5 >/dev/null 2>&1 && had_checkpoint=1
+compgen -G "$tmp/kill/checkpoints/*/*.h5" >/dev/null && had_checkpoint=1
 kill -9 -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 done_before=$(/usr/bin/python3 -c "import h5py; print(h5py.File('$tmp/kill/results.h5','r').attrs['runs_done'])") || fail "no results.h5 before the kill"
 echo "killed with $done_before of 6 runs finished"

@@ -16,7 +16,13 @@ set -uo pipefail
 hcdc=$1 tmp=$2/slurm cluster=$3
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-fail() { echo "FAIL: $*"; for f in "$tmp"/*.out "$tmp"/*/*.out; do [ -f "$f" ] && { echo "== $f"; tail -20 "$f"; }; done; exit 1; }
+fail() {
+  echo "FAIL: $*"
+  echo "== squeue / sinfo / the controller's jobs"; squeue -a 2>&1 | tail -5; sinfo 2>&1 | tail -3
+  scontrol show job -o 2>&1 | tail -3 | cut -c1-600
+  for f in "$tmp"/*.out "$tmp"/*/*.out; do [ -f "$f" ] && { echo "== $f"; tail -20 "$f"; }; done
+  exit 1
+}
 bash "$here/cluster.sh" check || exit $?
 eval "$(bash "$here/cluster.sh" start "$cluster")" || fail "no Slurm cluster"
 [ -n "${SLURM_CONF:-}" ] || fail "no SLURM_CONF"
@@ -94,14 +100,26 @@ TOML
   echo "$tmp/$1.toml"
 }
 
-wait_requeued() {  # wait_requeued JID: the job requeues itself (Restarts >= 1), then ends. Slurm
-  # holds a requeued job ~2 minutes (Reason=BeginTime): it is started at once instead. The job's
-  # state passes through CANCELLED while it is requeued, so the restart count is what tells.
-  local i line
+wait_requeued() {  # wait_requeued JID OUT: the job requeues itself (Restarts >= 1), its restart
+  # starts (the sbatch script writes "restart N of job" to OUT), then the job ends. Slurm holds a
+  # requeued job ~2 minutes (Reason=BeginTime): it is started at once instead. The job's state passes
+  # through CANCELLED, and under load briefly COMPLETED, while it is requeued, so neither the state
+  # nor the restart count alone tells that the restarted run has finished.
+  # The hold is lifted only after 3 s: a requeued job launched at once can reach slurmd while it
+  # still finishes the killed instance ("Job N already killed, do not launch batch job"), and the
+  # job then fails instead of restarting.
+  local i line started held=0
   for i in $(seq 1 1500); do
+    # The restart line is looked for before the state is read, so a final state read after it
+    # belongs to the restarted run.
+    started=0
+    grep -q "restart [0-9]* of job $1" "$2" 2>/dev/null && started=1
     line=$(scontrol show job -o "$1" 2>/dev/null)
-    if [[ $line == *"Reason=BeginTime"* ]]; then scontrol update jobid="$1" starttime=now >/dev/null 2>&1; fi
-    if [[ $line =~ Restarts=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 1 ] && [[ $line =~ JobState=(COMPLETED|FAILED|TIMEOUT) ]]; then
+    if [[ $line == *"Reason=BeginTime"* ]]; then
+      held=$((held + 1))
+      [ "$held" -ge 15 ] && scontrol update jobid="$1" starttime=now >/dev/null 2>&1
+    fi
+    if [ "$started" = 1 ] && [[ $line =~ JobState=(COMPLETED|FAILED|TIMEOUT) ]]; then
       return 0
     fi
     sleep 0.2
@@ -135,11 +153,12 @@ echo "ok: pipeline (7 jobs: import, condense, 2 array tasks, merge, evaluate, an
 ref=$(job ref 8)
 mpirun --oversubscribe -np 2 "$hcdc" condense "$ref" 2>&1 | grep "condense:" || fail "reference run"
 pre=$(job pre 8)
+# (compgen, not ls: checkpoint rotation may remove a listed file between the glob and ls.)
 jid=$(sbatch --parsable --ntasks=2 --output="$tmp/pre-%j.out" slurm/condense.sbatch "$pre") || fail "sbatch"
-for i in $(seq 1 600); do ls "$tmp/pre/checkpoints/"*.h5 >/dev/null 2>&1 && break; sleep 0.1; done
-ls "$tmp/pre/checkpoints/"*.h5 >/dev/null 2>&1 || fail "no checkpoint before the signal"
+for i in $(seq 1 600); do compgen -G "$tmp/pre/checkpoints/*.h5" >/dev/null && break; sleep 0.1; done
+compgen -G "$tmp/pre/checkpoints/*.h5" >/dev/null || fail "no checkpoint before the signal"
 scancel --signal=USR1 --batch "$jid" || fail "scancel --signal"
-wait_requeued "$jid" || fail "preempted job did not requeue and finish"
+wait_requeued "$jid" "$tmp/pre-$jid.out" || fail "preempted job did not requeue and finish"
 grep -q "requeueing" "$tmp/pre-$jid.out" || fail "the job was not requeued"
 grep -q "resuming" "$tmp/pre-$jid.out" || fail "the requeued job did not resume"
 /usr/bin/python3 - "$tmp" <<'PY' || fail "S_val differs"
@@ -161,7 +180,7 @@ for i in $(seq 1 1200); do
   sleep 0.05
 done
 scancel --signal=USR1 --batch "$jid" || fail "scancel --signal (experiment)"
-wait_requeued "$jid" || fail "preempted experiment did not requeue and finish"
+wait_requeued "$jid" "$tmp/exp-$jid.out" || fail "preempted experiment did not requeue and finish"
 grep -q "requeueing" "$tmp/exp-$jid.out" || fail "the experiment was not requeued"
 grep -q "reusing the finished run" "$tmp/exp-$jid.out" || fail "the requeued experiment redid its finished runs"
 /usr/bin/python3 analysis/compare_results.py "$tmp/expref/results.h5" "$tmp/exp/results.h5" --runs 6 \

@@ -82,10 +82,8 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
     throw InputError(job.file, "hcdc.trajectories",
                      fmt::format("{} ranks but only {} trajectories: every rank needs at least one", comm->size(), p));
   auto start = condense::prepare_hcdc(task, cs);
-  auto [b, en] = dist::owned_range(p, comm->rank(), comm->size());
-  std::vector<std::int64_t> owned;
-  for (auto i = b; i < en; ++i) owned.push_back(i);
-  condense::HcdcLearner learner(start.data, cs.hcdc_trajectories, owned, start.s_val_init, e.hcdc, cs.seed,
+  condense::HcdcLearner learner(start.data, cs.hcdc_trajectories, owned_trajectories(p, *comm), start.s_val_init,
+                                e.hcdc, cs.seed,
                                 dist::make_reducer(*comm, e.dist.deterministic));
   const std::string digest = run_digest(job.config_digest, req.method, budget, seed);
   io::CheckpointStore store(e.dist.checkpoint_dir.empty() ? job.output_dir + "/checkpoints" : e.dist.checkpoint_dir,
@@ -108,10 +106,7 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
                  "{} as run metrics; `hcdc run` refuses a run above hcdc.max_diverged_share = {})",
                  learner.skipped_solves(), learner.solves(), out_path, e.max_diverged_share);
   if (comm->rank() == 0) {
-    condense::CondensedPair pair;
-    pair.s_train = start.data.s_train;
-    pair.s_val = {learner.s_val().detach(), start.data.s_val_y};
-    write_condensed_pair(out_path, pair, job, dataset, "hcdc", c_train, seed, task.num_classes,
+    write_condensed_pair(out_path, finished_pair(start, learner, seconds), job, dataset, "hcdc", c_train, seed, task.num_classes,
                  {{"ranks", comm->size()},
                   {"steps", static_cast<double>(steps)},
                   {"seconds", seconds},

@@ -104,33 +104,26 @@ std::string run_checkpoints(const JobSpec& job, const std::string& tag) {
   return checkpoint_root(job) + "/" + safe;
 }
 
-// One HCDC run of the experiment on this rank alone, through the same driver as `hcdc condense`
-// (checkpoints every dist.checkpoint_every steps, continued when present; a signal checkpoints and
-// leaves the run unfinished: nullopt).
-std::optional<condense::CondensedPair> drive_hcdc_run(const JobSpec& job, const condense::GraphTask& task,
+// One HCDC run of the experiment through the same driver as `hcdc condense`, on the ranks of
+// `comm` (each walks its slice of the trajectories; with dist.deterministic the S_val does not
+// depend on how many): checkpoints every dist.checkpoint_every steps, continued when present; a
+// signal checkpoints and leaves the run unfinished (nullopt on every rank).
+std::optional<condense::CondensedPair> drive_hcdc_run(dist::Communicator& comm, const JobSpec& job,
+                                                      const condense::GraphTask& task,
                                                       const condense::CondenseSettings& cs, double budget,
                                                       const std::string& ckdir, const std::string& tag) {
   const ExperimentSpec& e = job.experiment;
   auto t0 = std::chrono::steady_clock::now();
   auto start = condense::prepare_hcdc(task, cs);
-  std::vector<std::int64_t> owned(cs.hcdc_trajectories.size());
-  std::iota(owned.begin(), owned.end(), 0);
-  auto local = dist::make_local_communicator();
-  condense::HcdcLearner learner(start.data, cs.hcdc_trajectories, owned, start.s_val_init, e.hcdc, cs.seed,
-                                dist::make_reducer(*local, e.dist.deterministic));
+  condense::HcdcLearner learner(start.data, cs.hcdc_trajectories,
+                                owned_trajectories(static_cast<std::int64_t>(cs.hcdc_trajectories.size()), comm),
+                                start.s_val_init, e.hcdc, cs.seed, dist::make_reducer(comm, e.dist.deterministic));
   io::CheckpointStore store(ckdir, e.dist.keep);
   const std::string digest = run_digest(job.config_digest, cs.method, budget, static_cast<std::int64_t>(cs.seed));
-  auto r = drive_hcdc(*local, learner, store, e.dist, e.hcdc.lambda_every, digest, static_cast<std::int64_t>(job.seed),
+  auto r = drive_hcdc(comm, learner, store, e.dist, e.hcdc.lambda_every, digest, static_cast<std::int64_t>(job.seed),
                       job.text, Resume::kIfPresent, tag);
   if (r.stopped) return std::nullopt;
-  condense::CondensedPair pair;
-  pair.s_train = start.data.s_train;
-  pair.s_val = {learner.s_val().detach(), start.data.s_val_y};
-  pair.history = learner.alignment_history();
-  pair.solves = learner.solves();
-  pair.skipped_solves = learner.skipped_solves();
-  pair.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return pair;
+  return finished_pair(start, learner, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 }  // namespace
@@ -255,51 +248,89 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
                  row.solves > 0 ? fmt::format("; {} of {} hypergradient solves diverged", row.skipped_solves, row.solves)
                                 : "");
   };
-  std::vector<std::size_t> pending;
-  for (std::size_t i = 0; i < all.size(); ++i)
-    if (!all[i].outcome) pending.push_back(i);
-  if (root && !pending.empty())
-    spdlog::info("experiment: {} runs to do on {} ranks ({} rounds)", pending.size(), comm.size(),
-                 (pending.size() + static_cast<std::size_t>(comm.size()) - 1) / static_cast<std::size_t>(comm.size()));
-  Progress progress("condense+evaluate", static_cast<std::int64_t>(pending.size()), 0.0);
+  // What is left, in batches: a round of runs computed whole, one per rank (coresets, matching),
+  // or one HCDC run on every rank, each rank walking its slice of the trajectories (with fewer
+  // trajectories than ranks, HCDC runs are computed whole, one per rank, too).
+  const auto num_trajectories = static_cast<std::int64_t>(trajectories.size());
+  auto shared = [&](const Run& r) {
+    return comm.size() > 1 && num_trajectories >= comm.size() && condense::methods().at(r.method).learns_validation;
+  };
+  std::vector<std::vector<std::size_t>> batches;  // the rounds of whole runs first, then the shared runs
+  std::vector<std::size_t> together_runs;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].outcome) continue;
+    if (shared(all[i])) {
+      together_runs.push_back(i);
+    } else {
+      if (batches.empty() || batches.back().size() == static_cast<std::size_t>(comm.size())) batches.emplace_back();
+      batches.back().push_back(i);
+    }
+  }
+  for (auto i : together_runs) batches.push_back({i});
+  const std::size_t to_do = static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](const Run& r) {
+    return !r.outcome.has_value();
+  }));
+  if (root && to_do > 0)
+    spdlog::info("experiment: {} runs to do on {} ranks in {} batches (HCDC runs {} across the ranks)", to_do,
+                 comm.size(), batches.size(), comm.size() > 1 && num_trajectories >= comm.size() ? "split" : "not split");
+  Progress progress("condense+evaluate", static_cast<std::int64_t>(to_do), 0.0);
   install_stop_handlers();
-  // Rounds: rank k does the k-th pending run of each round (the run alone, on its own threads, so
-  // its result does not depend on how many ranks there are), then the round's results meet on
-  // every rank.
-  for (std::size_t first = 0; first < pending.size(); first += static_cast<std::size_t>(comm.size())) {
-    const std::size_t mine = first + static_cast<std::size_t>(comm.rank());
+  const CandidateRange every{0, static_cast<std::int64_t>(cands.size())};
+  for (const auto& batch : batches) {
+    const bool together = batch.size() == 1 && shared(all[batch[0]]);
     std::vector<SummaryRow> my_summary;
     std::vector<io::ResultRow> my_rows;
     std::optional<condense::CondensedPair> made;
-    const Run* run_ptr = mine < pending.size() ? &all[pending[mine]] : nullptr;
+    const std::size_t mine = together ? 0 : static_cast<std::size_t>(comm.rank());
+    const Run* run_ptr = mine < batch.size() ? &all[batch[mine]] : nullptr;
     condense::CondenseSettings cs;
     if (run_ptr != nullptr) {
       const Run& run = *run_ptr;
       cs = condense_settings(e, run.method, run.budget, task.num_nodes, run.seed, trajectories, job.file);
-      made = condense::methods().at(run.method).learns_validation
-                 ? drive_hcdc_run(job, task, cs, run.budget, run_checkpoints(job, run.tag), run.tag)
-                 : config::in_section(job.file, "condense", [&] { return condense::condense(task, cs); });
+      if (condense::methods().at(run.method).learns_validation) {
+        auto local = dist::make_local_communicator();
+        made = drive_hcdc_run(together ? comm : *local, job, task, cs, run.budget, run_checkpoints(job, run.tag),
+                              run.tag);
+      } else {
+        made = config::in_section(job.file, "condense", [&] { return condense::condense(task, cs); });
+      }
     }
     if (made) {
       const Run& run = *run_ptr;
       const auto& pair = *made;
-      write_condensed_pair(
-          fmt::format("{}/condensed/{}-{:.1f}pct-s{}.h5", job.output_dir, run.method, 100 * run.budget, run.seed), pair,
-          job, dataset, run.method, cs.c_train, run.seed, task.num_classes,
-          {{"condense_seconds", pair.seconds}, {"solves", pair.solves}, {"skipped_solves", pair.skipped_solves}});
+      if (!together || root)
+        write_condensed_pair(
+            fmt::format("{}/condensed/{}-{:.1f}pct-s{}.h5", job.output_dir, run.method, 100 * run.budget, run.seed),
+            pair, job, dataset, run.method, cs.c_train, run.seed, task.num_classes,
+            {{"condense_seconds", pair.seconds}, {"solves", pair.solves}, {"skipped_solves", pair.skipped_solves}});
       check_diverged_share(e, job.file, run.tag, pair.solves, pair.skipped_solves);
-      my_rows = proxy_rows(task, cands, {0, static_cast<std::int64_t>(cands.size())}, pair.s_train, pair.s_val,
-                           run.seed, e, run.tag);
-      ProxyMetrics m = proxy_metrics(my_rows, truth, e.evaluate.proxy_score);
-      m.condense_seconds = pair.seconds;
-      my_summary.push_back({run.method, run.budget, cs.c_train, cs.c_val, run.seed, pair.solves, pair.skipped_solves, m});
-      log_run(my_summary.back(), run.tag);
+      // A run computed together is scored together: each rank its slice of the candidates.
+      CandidateRange range = every;
+      if (together) std::tie(range.begin, range.end) = dist::owned_range(every.end, comm.rank(), comm.size());
+      my_rows = proxy_rows(task, cands, range, pair.s_train, pair.s_val, run.seed, e, run.tag);
+      if (!together) {
+        ProxyMetrics m = proxy_metrics(my_rows, truth, e.evaluate.proxy_score);
+        m.condense_seconds = pair.seconds;
+        my_summary.push_back({run.method, run.budget, cs.c_train, cs.c_val, run.seed, pair.solves, pair.skipped_solves, m});
+        log_run(my_summary.back(), run.tag);
+      }
     } else if (run_ptr == nullptr) {
-      spdlog::info("experiment: rank {} idle in this round ({} runs left for {} ranks)", comm.rank(),
-                   pending.size() - first, comm.size());
+      spdlog::info("experiment: rank {} idle in this round ({} runs for {} ranks)", comm.rank(), batch.size(),
+                   comm.size());
+    }
+    auto rows = gather_rows(comm, my_rows);
+    if (together && made) {
+      // Every rank holds the same S_val and now every row: rank 0's summary stands for the run.
+      const Run& run = *run_ptr;
+      if (root) {
+        ProxyMetrics m = proxy_metrics(rows, truth, e.evaluate.proxy_score);
+        m.condense_seconds = made->seconds;
+        my_summary.push_back({run.method, run.budget, cs.c_train, cs.c_val, run.seed, made->solves,
+                              made->skipped_solves, m});
+        log_run(my_summary.back(), run.tag);
+      }
     }
     auto summaries = gather_summaries(comm, my_summary);
-    auto rows = gather_rows(comm, my_rows);
     for (const auto& sr : summaries) {
       const std::string tag = run_tag(sr.method, sr.budget, sr.seed);
       auto it = std::find_if(all.begin(), all.end(), [&](const Run& r) { return r.tag == tag; });
@@ -315,7 +346,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
       // A finished run's checkpoints are no longer needed once its result is in results.h5.
       for (const auto& sr : summaries) fs::remove_all(run_checkpoints(job, run_tag(sr.method, sr.budget, sr.seed)));
     }
-    // A SIGTERM/SIGUSR1 on any rank stops every rank here, after the round's runs are saved; the
+    // A SIGTERM/SIGUSR1 on any rank stops every rank here, after the batch's runs are saved; the
     // next `hcdc run` (Slurm: the requeued job) continues from results.h5, and an HCDC run that the
     // signal interrupted continues from its checkpoint (the other methods restart: they are short).
     if (comm.allreduce_max(stop_signal()) != 0) {
@@ -326,7 +357,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
       return kExitPreempted;
     }
   }
-  if (root && pending.empty()) write();  // every run reused: the file is rewritten as it was
+  if (root && to_do == 0) write();  // every run reused: the file is rewritten as it was
   comm.barrier();
   if (!root) return kExitOk;
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "hcdc/condense/condensers.hpp"
 #include "hcdc/condense/hcdc.hpp"
 #include "hcdc/dist/communicator.hpp"
 #include "hcdc/io/checkpoint_store.hpp"
@@ -26,6 +27,13 @@ struct DriveResult {
   double comm_seconds_min = 0, comm_seconds_max = 0;  // time inside collectives, over ranks
   std::string resumed_from;     // the checkpoint this call started from, if any
 };
+
+// The trajectories rank `comm.rank()` walks: its balanced contiguous slice of `p`.
+std::vector<std::int64_t> owned_trajectories(std::int64_t p, const dist::Communicator& comm);
+
+// The condensed pair an HCDC learner ended with (S_train from its start, the learned S_val).
+condense::CondensedPair finished_pair(const condense::HcdcStart& start, const condense::HcdcLearner& learner,
+                                      double seconds);
 
 // What identifies one condensation run (for its checkpoints): the normalised job, the method, the
 // budget and the seed.
