@@ -5,11 +5,15 @@
 # output folder (no cached truth, no finished runs); wall time of the whole command. Pairs are
 # repeated with alternating order; the median is reported. The 1- and 2-rank results.h5 are also
 # compared (rows and summary, timings aside): they must be equal bitwise.
-# Usage: scripts/bench_run_scaling.sh [JOB.toml] [REPEATS]   (default: jobs/demo.toml 3)
+# Usage: scripts/bench_run_scaling.sh [JOB.toml] [REPEATS] [--set KEY=VALUE ...]   (default: jobs/demo.toml 3)
+# TRUTH=FILE: every run starts with FILE as its truth.h5 (a ground truth computed once, e.g. by
+# `mpirun -np 2 hcdc evaluate JOB --out FILE`), so only the condensation runs are timed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 job=${1:-jobs/demo.toml}
 repeats=${2:-3}
+shift $(( $# < 2 ? $# : 2 ))
+extra=("$@")  # more --set flags for every run
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 out=results/bench-run-scaling
 rm -rf "$out" && mkdir -p "$out"
@@ -18,8 +22,9 @@ wall() {  # wall DIR CMD...: runs CMD with output_dir DIR (emptied first), print
   rm -rf "$1"
   local dir=$1 s e
   shift
+  if [ -n "${TRUTH:-}" ]; then mkdir -p "$dir" && cp "$TRUTH" "$dir/truth.h5"; fi
   s=$(date +%s.%N)
-  "$@" --set "job.output_dir=\"$dir\"" --set job.threads=1 > "$dir.log" 2>&1
+  "$@" "${extra[@]}" --set "job.output_dir=\"$dir\"" --set job.threads=1 > "$dir.log" 2>&1
   e=$(date +%s.%N)
   echo "$e - $s" | bc
 }
