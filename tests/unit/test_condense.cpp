@@ -42,9 +42,11 @@ class Condense : public TempDirTest {
     s.c_train = 12;
     s.c_val = 6;
     s.seed = 1;
-    s.matching.iterations = 15;
-    s.matching.inner = 3;
-    s.matching.feature_lr = 0.01;
+    condense::MatchingOptions m;
+    m.iterations = 15;
+    m.inner = 3;
+    m.feature_lr = 0.01;
+    s.sections["matching"] = m;
     s.hcdc.outer_iterations = 2;
     s.hcdc.trajectory_steps = 20;
     s.hcdc.lambda_every = 10;

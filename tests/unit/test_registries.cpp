@@ -3,6 +3,7 @@
 // are errors that list the known ones.
 #include <gtest/gtest.h>
 
+#include <any>
 #include <fstream>
 
 #include "hcdc/condense/method.hpp"
@@ -53,23 +54,42 @@ HCDC_REGISTER(search::candidate_families(), "test-mixed-linear", 1000,
                                             static_cast<std::int64_t>(c.lambda.size()), features, classes);
                                       }});
 
-// A test-only method: the first nodes of each class, in the pool's order.
-HCDC_REGISTER(condense::methods(), "test-first-nodes", 1000,
-              condense::CondensationMethod{
-                  "test only: the first training nodes of each class", true, false,
-                  [](const condense::GraphTask& task, const std::vector<std::int64_t>& per_class,
-                     const condense::CondenseSettings&) {
-                    auto y = task.train.y.contiguous();
-                    std::vector<std::int64_t> rows, taken(per_class.size(), 0);
-                    for (std::int64_t i = 0; i < y.numel(); ++i) {
-                      auto c = static_cast<std::size_t>(y[i].item<std::int64_t>());
-                      if (taken[c] < per_class[c]) {
-                        rows.push_back(i);
-                        ++taken[c];
-                      }
-                    }
-                    return condense::Selection{condense::pick_rows(task.train, rows), torch::Tensor()};
-                  }});
+// A test-only method with its own section: the nodes of each class in the pool's order, after
+// skipping the first `[test_first_nodes] skip` of them.
+struct FirstNodesOptions {
+  std::int64_t skip = 0;
+};
+
+condense::CondensationMethod first_nodes() {
+  condense::CondensationMethod m;
+  m.help = "test only: the first training nodes of each class";
+  m.coreset = true;
+  m.section = "test_first_nodes";
+  m.parse_options = [](config::StrictTable& t) {
+    FirstNodesOptions o;
+    o.skip = t.get<std::int64_t>("skip", o.skip);
+    if (o.skip < 0) t.fail("skip", "must be >= 0");
+    return std::any(o);
+  };
+  m.select = [](const condense::GraphTask& task, const std::vector<std::int64_t>& per_class,
+                const condense::CondenseSettings& s) {
+    const auto o = condense::section_options<FirstNodesOptions>(s, "test_first_nodes");
+    auto y = task.train.y.contiguous();
+    std::vector<std::int64_t> rows, seen(per_class.size(), 0), taken(per_class.size(), 0);
+    for (std::int64_t i = 0; i < y.numel(); ++i) {
+      auto c = static_cast<std::size_t>(y[i].item<std::int64_t>());
+      if (seen[c]++ < o.skip) continue;
+      if (taken[c] < per_class[c]) {
+        rows.push_back(i);
+        ++taken[c];
+      }
+    }
+    return condense::Selection{condense::pick_rows(task.train, rows), torch::Tensor()};
+  };
+  return m;
+}
+
+HCDC_REGISTER(condense::methods(), "test-first-nodes", 1000, first_nodes());
 
 class Registries : public TempDirTest {
  protected:
@@ -126,11 +146,17 @@ TEST_F(Registries, UnknownNamesInAJobListTheKnownOnes) {
                      "unknown search space kind 'grid' (known: continuous, named)");
   expect_input_error([&] { run::parse_job_file(job("[model]\nfamily = \"gat\"\n")); }, "model.family",
                      "unknown model family 'gat' (known: linear, graph-filter, named-filter, supernet)");
+  // A registered method's own section is read (and checked) like any other.
+  expect_input_error([&] { run::parse_job_file(job("[test_first_nodes]\nskip = -1\n")); }, "test_first_nodes.skip",
+                     "must be >= 0");
+  expect_input_error([&] { run::parse_job_file(job("[test_first_nodes]\nskp = 1\n")); }, "test_first_nodes.skp",
+                     "unknown key");
 }
 
 TEST_F(Registries, TheReferenceListsEveryRegisteredNameWithItsKeys) {
   const std::string ref = run::job_reference();
-  for (const char* s : {"| `test-first-nodes` | test only", "| `test-mixed-linear` | test only",
+  for (const char* s : {"| `test-first-nodes` | test only", "`[test_first_nodes]`: `skip` (0)",
+                        "| `gcond` |", "`[matching]`: `iterations` (100)", "| `test-mixed-linear` | test only",
                         "| `csbm` | contextual stochastic block model graph (seeded) | `num_nodes` (2000)",
                         "| `continuous` |", "`num_candidates` (80)", "| `supernet` |", "`weighting` (\"softmax\")",
                         "| `condense.budgets` | array of floats | `[0.009, 0.018, 0.036]` |",
@@ -152,6 +178,8 @@ hcdc_train_method = "test-first-nodes"
 budgets = [0.05]
 val_fraction = 0.5
 seeds = [0]
+[test_first_nodes]
+skip = 2
 )");
   ASSERT_EQ(run::run_job(run::parse_job_file(p)), 0);
   auto summary = run::read_summary(path("out/results.h5"));

@@ -61,6 +61,18 @@ search::LabelledBlocks pick_rows(const search::LabelledBlocks& b, const std::vec
   return {b.x.index_select(0, i), b.y.index_select(0, i)};
 }
 
+std::map<std::string, std::any> parse_method_sections(config::StrictTable& top) {
+  std::map<std::string, std::any> out;
+  for (const auto& name : methods().names()) {
+    const CondensationMethod& m = methods().at(name);
+    if (m.section.empty() || !m.parse_options || out.count(m.section)) continue;
+    auto t = top.table(m.section);
+    out[m.section] = m.parse_options(t);
+    t.finish();
+  }
+  return out;
+}
+
 std::vector<std::string> standard_methods() {
   std::vector<std::string> out;
   for (const auto& name : methods().names())

@@ -4,6 +4,8 @@
 //     original training nodes; S_val is a random split of that set keeping the original
 //     train:val ratio (the paper's protocol for baselines);
 //   hcdc : S_train (c_train nodes) from `hcdc_train_method`, S_val (c_val nodes) learned by HCDC.
+#include <any>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,7 +27,9 @@ struct CondenseSettings {
   std::int64_t c_train = 0, c_val = 0;
   std::uint64_t seed = 0;
   std::string hcdc_train_method = "random";
-  MatchingOptions matching;
+  // The methods' own options by job section (CondensationMethod::section), e.g. "matching" →
+  // MatchingOptions; a method without its section here uses its defaults.
+  std::map<std::string, std::any> sections;
   HcdcOptions hcdc;
   std::vector<search::Candidate> hcdc_trajectories;  // the candidates HCDC walks
   std::string file = "";                              // job file, for error messages

@@ -204,8 +204,15 @@ double HcdcLearner::alignment_loss(const search::Candidate& c, const torch::Tens
   return 1.0 - gt.dot(gs).item<double>() / (gt.norm().item<double>() * gs.norm().item<double>());
 }
 
-HCDC_REGISTER(methods(), "hcdc", 70,
-              CondensationMethod{"S_val learned so that hypergradients on S align with those on the original data",
-                                 false, true, nullptr});
+namespace {
+CondensationMethod hcdc_method() {
+  CondensationMethod m;
+  m.help = "S_val learned so that hypergradients on S align with those on the original data";
+  m.learns_validation = true;  // its options are the experiment's [hcdc] section (the driver reads them)
+  return m;
+}
+}  // namespace
+
+HCDC_REGISTER(methods(), "hcdc", 70, hcdc_method());
 
 }  // namespace hcdc::condense

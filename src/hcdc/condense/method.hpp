@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hcdc/condense/condensers.hpp"
+#include "hcdc/config/strict_table.hpp"
 #include "hcdc/core/registry.hpp"
 
 namespace hcdc::condense {
@@ -27,6 +28,10 @@ struct CondensationMethod {
   // Learns S_val itself (HCDC): S_train then comes from the job's hcdc_train_method, and
   // `select` is not used.
   bool learns_validation = false;
+  // The method's own options: the job section it reads (methods may share one; the first
+  // registered parses it) and how. The parsed value reaches `select` as s.sections[section].
+  std::string section;
+  std::function<std::any(config::StrictTable& t)> parse_options;
   // `per_class[c]` samples of class c from task.train (seeded by s.seed).
   std::function<Selection(const GraphTask& task, const std::vector<std::int64_t>& per_class,
                           const CondenseSettings& s)>
@@ -34,6 +39,17 @@ struct CondensationMethod {
 };
 
 Registry<CondensationMethod>& methods();
+
+// Every registered method's section parsed from `top` (each section once), for
+// CondenseSettings::sections.
+std::map<std::string, std::any> parse_method_sections(config::StrictTable& top);
+
+// A method's options from s.sections (its defaults, from parsing an empty section, when absent).
+template <class Options>
+Options section_options(const CondenseSettings& s, const std::string& section) {
+  auto it = s.sections.find(section);
+  return it == s.sections.end() ? Options{} : std::any_cast<Options>(it->second);
+}
 
 // Rows `rows` of a labelled set.
 search::LabelledBlocks pick_rows(const search::LabelledBlocks& b, const std::vector<std::int64_t>& rows);

@@ -43,7 +43,7 @@ condense::CondenseSettings condense_settings(const ExperimentSpec& e, const std:
   cs.method = method;
   cs.seed = static_cast<std::uint64_t>(seed);
   cs.hcdc_train_method = e.hcdc_train_method;
-  cs.matching = e.matching;
+  cs.sections = e.method_sections;
   cs.hcdc = e.hcdc;
   cs.hcdc_trajectories = std::move(trajectories);
   cs.file = file;
@@ -108,18 +108,8 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
     c.fail("hcdc_train_method", fmt::format("must be a method that selects S_train by itself ({})", fmt::join(standard, ", ")));
   c.finish();
 
-  auto m = top.table("matching");
-  auto& mo = e.matching;
-  mo.iterations = static_cast<int>(m.get<std::int64_t>("iterations", mo.iterations));
-  mo.inner = static_cast<int>(m.get<std::int64_t>("inner", mo.inner));
-  mo.feature_lr = m.get<double>("feature_lr", mo.feature_lr);
-  mo.adjacency_lr = m.get<double>("adjacency_lr", mo.adjacency_lr);
-  mo.adjacency_every = static_cast<int>(m.get<std::int64_t>("adjacency_every", mo.adjacency_every));
-  mo.adjacency_hidden = m.get<std::int64_t>("adjacency_hidden", mo.adjacency_hidden);
-  mo.model_lr = m.get<double>("model_lr", mo.model_lr);
-  mo.embed_hidden = m.get<std::int64_t>("embed_hidden", mo.embed_hidden);
-  if (mo.iterations < 1 || mo.inner < 1 || mo.adjacency_every < 1) m.fail("iterations", "iterations, inner and adjacency_every must be >= 1");
-  m.finish();
+  // The methods' own sections ([matching], and any a registered method names).
+  e.method_sections = condense::parse_method_sections(top);
 
   auto h = top.table("hcdc");
   auto& ho = e.hcdc;

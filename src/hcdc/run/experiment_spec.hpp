@@ -1,6 +1,8 @@
 #pragma once
 // The sections of a condensation experiment (the Table-2 job): [search], [evaluate],
-// [condense], [matching], [hcdc].
+// [condense], the methods' own sections ([matching], ...: condense/method.hpp), [hcdc].
+#include <any>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,7 +44,7 @@ struct ExperimentSpec {
   std::string hcdc_train_method = "random";
   int hcdc_trajectories = 20;         // how many candidates HCDC walks (sampled from the space)
   double max_diverged_share = 0.1;    // a run with more diverged hypergradient solves fails
-  condense::MatchingOptions matching;
+  std::map<std::string, std::any> method_sections;  // by section: the methods' own options
   condense::HcdcOptions hcdc;
   DistSpec dist;
 };

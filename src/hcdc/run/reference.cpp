@@ -70,14 +70,17 @@ std::string job_reference() {
     const auto& e = search::candidate_families().at(name);
     md += fmt::format("| `{}` | {} | {} |\n", name, cell(e.help), cell(e.carries));
   }
-  md += "\n`[condense] methods` (and `hcdc condense --method`):\n\n";
-  md += "| method | what it is | how |\n| --- | --- | --- |\n";
+  md += "\n`[condense] methods` (and `hcdc condense --method`), each with the section it reads:\n\n";
+  md += "| method | what it is | how | its section and keys (default) |\n| --- | --- | --- | --- |\n";
   for (const auto& name : condense::methods().names()) {
     const auto& e = condense::methods().at(name);
     const char* how = e.learns_validation ? "learns S_val; S_train from `condense.hcdc_train_method`"
                       : e.coreset         ? "picks distinct original nodes per class"
                                           : "synthesises nodes per class";
-    md += fmt::format("| `{}` | {} | {} |\n", name, cell(e.help), how);
+    std::string keys = e.learns_validation ? "`[hcdc]` (below)" : "—";
+    if (!e.section.empty() && e.parse_options)
+      keys = fmt::format("`[{}]`: {}", e.section, own_keys(e.section, [&](config::StrictTable& t) { e.parse_options(t); }));
+    md += fmt::format("| `{}` | {} | {} | {} |\n", name, cell(e.help), how, keys);
   }
 
   md += "\n### Every other key, its type and default\n\n";
