@@ -88,9 +88,11 @@ TEST_F(JobIdentity, ANamedSpaceWithOtherWidthsIsAnotherTruth) {
 
 TEST_F(JobIdentity, ProxySettingsAndOutputsDoNotChangeTheTruthKey) {
   const std::string base = key();
-  for (const auto& c : run::kProxyOnlyKeys) {
+  for (const auto& c : run::kNotTruthKeys) {
     const std::string name = c.substr(c.find('.') + 1);
-    const std::string value = name == "proxy_score" ? "\"accuracy\"" : name == "proxy_epochs" ? "99" : "0.123";
+    const std::string value = name == "proxy_score"                                  ? "\"accuracy\""
+                              : name == "proxy_epochs" || name == "batch_candidates" ? "3"
+                                                                                     : "0.123";
     EXPECT_EQ(key({c + "=" + value}), base) << c << " changed the truth key: a cached truth would be recomputed";
   }
   EXPECT_EQ(key({"job.output_dir=\"out/b\""}), base);

@@ -36,12 +36,35 @@ torch::Tensor DecoupledFilter::default_lambda(torch::Dtype dtype) const {
   return torch::full({cfg_.blocks}, 1.0 / static_cast<double>(cfg_.blocks), torch::TensorOptions().dtype(dtype));
 }
 
-torch::Tensor DecoupledFilter::mix(const torch::Tensor& lambda, const torch::Tensor& x) const {
+void DecoupledFilter::check_blocks(const torch::Tensor& x) const {
   if (x.dim() != 3 || x.size(1) != cfg_.blocks || x.size(2) != cfg_.features)
     throw SettingError("family",
-                     fmt::format("decoupled filter expects n × {} × {} feature blocks, the data is {}", cfg_.blocks,
-                                 cfg_.features, fmt::format("{}", fmt::join(x.sizes(), "×"))));
+                       fmt::format("decoupled filter expects n × {} × {} feature blocks, the data is {}", cfg_.blocks,
+                                   cfg_.features, fmt::format("{}", fmt::join(x.sizes(), "×"))));
+}
+
+torch::Tensor DecoupledFilter::mix(const torch::Tensor& lambda, const torch::Tensor& x) const {
+  check_blocks(x);
   return torch::einsum("nkf,k->nf", {x, lambda});
+}
+
+torch::Tensor DecoupledFilter::batched_logits(const torch::Tensor& theta, const torch::Tensor& lambda,
+                                              const ModelInput& in) const {
+  check_blocks(in.x);
+  const std::int64_t batch = theta.size(0);
+  // Block by block, elementwise: each candidate's mix is computed by the same operations whatever
+  // the batch size, so a candidate's result does not depend on which others share its batch.
+  torch::Tensor h;
+  for (std::int64_t k = 0; k < cfg_.blocks; ++k) {
+    torch::Tensor term = lambda.select(1, k).view({batch, 1, 1}) * in.x.select(1, k).unsqueeze(0);
+    h = k == 0 ? term : h + term;
+  }
+  for (int l = 0; l < cfg_.layers; ++l) {
+    h = torch::baddbmm(layout_.view_batched(theta, b_[static_cast<size_t>(l)]), h,
+                       layout_.view_batched(theta, w_[static_cast<size_t>(l)]));
+    if (l + 1 < cfg_.layers) h = cfg_.smooth ? torch::tanh(h) : torch::relu(h);
+  }
+  return h;
 }
 
 torch::Tensor DecoupledFilter::logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const {

@@ -34,10 +34,15 @@ class DecoupledFilter : public ModelFamily {
   torch::Tensor logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const override;
   // The last hidden layer's activations (embeddings for coresets); layers ≥ 2.
   torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const override;
+  bool batchable() const override { return true; }
+  // B candidates of this shape at once: Σ_k λ_bk X_k per candidate, then batched products.
+  torch::Tensor batched_logits(const torch::Tensor& theta, const torch::Tensor& lambda,
+                               const ModelInput& in) const override;
   const DecoupledConfig& config() const { return cfg_; }
 
  private:
   torch::Tensor mix(const torch::Tensor& lambda, const torch::Tensor& x) const;
+  void check_blocks(const torch::Tensor& x) const;
   std::int64_t classes_;
   DecoupledConfig cfg_;
   ParameterLayout layout_;

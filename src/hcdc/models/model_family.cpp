@@ -2,11 +2,16 @@
 
 #include <cmath>
 #include <random>
+#include <stdexcept>
 
 namespace hcdc::models {
 
 torch::Tensor ModelFamily::penalty(const torch::Tensor& theta, const torch::Tensor&) const {
   return torch::zeros({}, theta.options());
+}
+
+torch::Tensor ModelFamily::batched_logits(const torch::Tensor&, const torch::Tensor&, const ModelInput&) const {
+  throw std::logic_error(name() + " has no batched forward (batchable() is false)");
 }
 
 std::int64_t ParameterLayout::add(std::int64_t rows, std::int64_t cols) {
@@ -19,6 +24,12 @@ torch::Tensor ParameterLayout::view(const torch::Tensor& theta, std::int64_t blo
   const Block& b = blocks_.at(static_cast<std::size_t>(block));
   torch::Tensor flat = theta.narrow(0, b.offset, b.rows * (b.cols > 0 ? b.cols : 1));
   return b.cols > 0 ? flat.view({b.rows, b.cols}) : flat;
+}
+
+torch::Tensor ParameterLayout::view_batched(const torch::Tensor& thetas, std::int64_t block) const {
+  const Block& b = blocks_.at(static_cast<std::size_t>(block));
+  torch::Tensor flat = thetas.narrow(1, b.offset, b.rows * (b.cols > 0 ? b.cols : 1));
+  return b.cols > 0 ? flat.view({thetas.size(0), b.rows, b.cols}) : flat.view({thetas.size(0), 1, b.rows});
 }
 
 torch::Tensor ParameterLayout::glorot(std::uint64_t seed, torch::Dtype dtype) const {

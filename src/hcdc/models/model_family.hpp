@@ -37,6 +37,12 @@ class ModelFamily {
   virtual torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const {
     return logits(theta, lambda, {x, nullptr});
   }
+  // Many models of this family and shape at once (search/batched_training.hpp): θ is B × P, λ is
+  // B × L, the result B × n × classes, element b equal (to float rounding) to logits(θ[b], λ[b]).
+  // Families that can return true here and implement batched_logits.
+  virtual bool batchable() const { return false; }
+  virtual torch::Tensor batched_logits(const torch::Tensor& theta, const torch::Tensor& lambda,
+                                       const ModelInput& in) const;
 };
 
 // Slices a flat θ into named weight blocks (views: autograd flows back into θ).
@@ -44,6 +50,9 @@ class ParameterLayout {
  public:
   std::int64_t add(std::int64_t rows, std::int64_t cols);  // returns the block id; cols = 0 for a vector
   torch::Tensor view(const torch::Tensor& theta, std::int64_t block) const;
+  // The same block of every row of a B × P stack: B × rows × cols, or B × 1 × rows for a vector
+  // (so it broadcasts as a bias over the rows of a batched product).
+  torch::Tensor view_batched(const torch::Tensor& thetas, std::int64_t block) const;
   std::int64_t size() const { return total_; }
   torch::Tensor glorot(std::uint64_t seed, torch::Dtype dtype) const;  // biases (vectors) start at zero
 

@@ -31,7 +31,7 @@ std::string truth_key(const JobSpec& job, const std::string& dataset, const std:
                     e.evaluate.truth.lr, e.evaluate.truth.weight_decay, e.evaluate.truth_seeds, e.evaluate.noise_ceiling);
   // ...plus every [search] and [evaluate] key of the normalised job except the proxy's own, so a
   // setting added later cannot be forgotten here (at worst it recomputes a truth it could reuse).
-  id += config::canonical_text(job.effective, kProxyOnlyKeys, {"search", "evaluate"});
+  id += config::canonical_text(job.effective, kNotTruthKeys, {"search", "evaluate"});
   return string_digest(id);
 }
 
@@ -45,15 +45,19 @@ std::vector<io::ResultRow> truth_rows(const condense::GraphTask& task, const std
                                       CandidateRange range, const ExperimentSpec& e) {
   const int seeds = e.evaluate.truth_seeds;
   const int total_seeds = e.evaluate.noise_ceiling ? 2 * seeds : seeds;
+  std::vector<search::TrainJob> jobs;
+  for (auto c = range.begin; c < range.end; ++c)
+    for (int s = 0; s < total_seeds; ++s) jobs.push_back({static_cast<std::size_t>(c), static_cast<std::uint64_t>(s)});
+  Progress progress("ground truth", static_cast<std::int64_t>(jobs.size()));
+  auto scores = search::train_and_score_jobs(cands, jobs, task.train, task.val, &task.test, task.num_classes,
+                                             e.evaluate.truth, e.evaluate.batch_candidates,
+                                             [&](std::int64_t k) { progress.step(k); });
   std::vector<io::ResultRow> rows;
-  Progress progress("ground truth", (range.end - range.begin) * total_seeds);
-  for (auto c = range.begin; c < range.end; ++c) {
-    for (int s = 0; s < total_seeds; ++s) {
-      auto r = search::train_and_score(cands[static_cast<std::size_t>(c)], task.train, task.val, &task.test,
-                                       task.num_classes, static_cast<std::uint64_t>(s), e.evaluate.truth);
-      progress.step();
-      rows.push_back({c, s < seeds ? "whole" : "whole-noise", s, r.val_acc, r.val_loss, r.test_acc, r.seconds});
-    }
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const auto s = static_cast<std::int64_t>(jobs[i].seed);
+    const auto& r = scores[i];
+    rows.push_back({static_cast<std::int64_t>(jobs[i].candidate), s < seeds ? "whole" : "whole-noise", s, r.val_acc,
+                    r.val_loss, r.test_acc, r.seconds});
   }
   return rows;
 }
@@ -175,11 +179,14 @@ std::vector<io::ResultRow> proxy_rows(const condense::GraphTask& task, const std
                                       CandidateRange range, const search::LabelledBlocks& s_train,
                                       const search::LabelledBlocks& s_val, std::int64_t seed,
                                       const ExperimentSpec& e, const std::string& tag) {
+  std::vector<search::TrainJob> jobs;
+  for (auto c = range.begin; c < range.end; ++c) jobs.push_back({static_cast<std::size_t>(c), static_cast<std::uint64_t>(seed)});
+  auto scores = search::train_and_score_jobs(cands, jobs, s_train, s_val, &task.test, task.num_classes, e.evaluate.proxy,
+                                             e.evaluate.batch_candidates);
   std::vector<io::ResultRow> rows;
-  for (auto c = range.begin; c < range.end; ++c) {
-    auto r = search::train_and_score(cands[static_cast<std::size_t>(c)], s_train, s_val, &task.test, task.num_classes,
-                                     static_cast<std::uint64_t>(seed), e.evaluate.proxy);
-    rows.push_back({c, tag, seed, r.val_acc, r.val_loss, r.test_acc, r.seconds});
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const auto& r = scores[i];
+    rows.push_back({static_cast<std::int64_t>(jobs[i].candidate), tag, seed, r.val_acc, r.val_loss, r.test_acc, r.seconds});
   }
   return rows;
 }

@@ -13,6 +13,7 @@
 #include "hcdc/dist/communicator.hpp"
 #include "hcdc/io/results_file.hpp"
 #include "hcdc/run/job.hpp"
+#include "hcdc/search/batched_training.hpp"
 
 namespace hcdc::run {
 
@@ -31,9 +32,14 @@ struct Truth {
 // [evaluate] keys that change only the proxy's scoring, never the ground truth.
 inline const std::vector<std::string> kProxyOnlyKeys{"evaluate.proxy_epochs", "evaluate.proxy_lr",
                                                      "evaluate.proxy_weight_decay", "evaluate.proxy_score"};
+// [evaluate] keys left out of the ground truth's identity: the proxy's own, and how candidates
+// are batched, which changes a score by float rounding only (search/batched_training.hpp).
+inline const std::vector<std::string> kNotTruthKeys{"evaluate.proxy_epochs", "evaluate.proxy_lr",
+                                                    "evaluate.proxy_weight_decay", "evaluate.proxy_score",
+                                                    "evaluate.batch_candidates"};
 // The identity of a ground truth: a digest of the dataset's bytes, the generated candidate list
 // (names, λ, widths, depths), the truth training settings and every [search]/[evaluate] key but
-// kProxyOnlyKeys. A cached truth file is reused only when its `truth_key` attribute matches.
+// kNotTruthKeys. A cached truth file is reused only when its `truth_key` attribute matches.
 std::string truth_key(const JobSpec& job, const std::string& dataset, const std::vector<search::Candidate>& cands);
 // Whether the results file at `path` (validated first; InputError if it is not a valid file)
 // carries the given ground-truth key.

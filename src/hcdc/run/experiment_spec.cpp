@@ -85,6 +85,8 @@ ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& fil
   if (e.evaluate.proxy_score != "loss" && e.evaluate.proxy_score != "accuracy")
     ev.fail("proxy_score", "must be loss or accuracy");
   e.evaluate.normalize_features = ev.get<bool>("normalize_features", e.evaluate.normalize_features);
+  e.evaluate.batch_candidates = ev.get<std::int64_t>("batch_candidates", e.evaluate.batch_candidates);
+  if (e.evaluate.batch_candidates < 0) ev.fail("batch_candidates", "must be >= 0 (0: automatic, 1: one at a time)");
   ev.finish();
 
   auto c = top.table("condense");

@@ -20,6 +20,9 @@ struct EvaluateSpec {
   bool noise_ceiling = true;  // also a second ground truth on disjoint seeds
   std::string proxy_score = "loss";  // loss | accuracy: what ranks candidates on the proxy
   bool normalize_features = true;    // row-normalise node features (as the Planetoid baselines)
+  // Candidates of one shape trained together (search/batched_training.hpp); 0: as many as a
+  // quarter of the available memory holds; 1: one at a time.
+  std::int64_t batch_candidates = 0;
 };
 
 struct DistSpec {

@@ -1,0 +1,40 @@
+#pragma once
+// Training many candidates at once. A proxy search trains 80 candidates × 150 epochs on a few
+// dozen rows: each step is microseconds of arithmetic and tens of microseconds of fixed cost
+// (autograd graph, optimiser, allocations). Candidates of one family and shape are stacked — θ is
+// B × P, one batched forward, one Adam over the stack — so the fixed cost is paid once per step
+// for B candidates. Each candidate's loss enters the sum on its own, and Adam and the weight decay
+// are elementwise, so candidate b follows its own trajectory: equal to training it alone to float
+// rounding, and independent of which candidates share its batch. A batch of one takes the
+// one-at-a-time path (candidate_training.hpp), bit for bit.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "hcdc/search/candidate_training.hpp"
+
+namespace hcdc::search {
+
+// One training: candidate index into a candidate list, and its seed.
+struct TrainJob {
+  std::size_t candidate = 0;
+  std::uint64_t seed = 0;
+};
+
+// How many candidates like `c` to train at once when none is asked for: as many as fit in a
+// quarter of the memory available now (activations of `train_rows` rows kept for the backward,
+// `eval_rows` scored rows, θ with its gradient and Adam's moments), at least 1, at most 256.
+std::int64_t automatic_batch_size(const Candidate& c, std::int64_t train_rows, std::int64_t eval_rows,
+                                  std::int64_t sample_numel, std::int64_t classes, std::int64_t element_bytes);
+
+// Trains and scores every job; scores in the order of `jobs`. Jobs whose candidates share a
+// family and shape (and whose family is batchable) train together, at most `batch` at a time
+// (0: automatic_batch_size); `on_done(k)` is told after each k finish. A job's `seconds` is its
+// share of its batch's wall time.
+std::vector<CandidateScore> train_and_score_jobs(const std::vector<Candidate>& cands, const std::vector<TrainJob>& jobs,
+                                                 const LabelledBlocks& train, const LabelledBlocks& val,
+                                                 const LabelledBlocks* test, std::int64_t classes,
+                                                 const TrainSettings& t, std::int64_t batch,
+                                                 const std::function<void(std::int64_t)>& on_done = {});
+
+}  // namespace hcdc::search
