@@ -6,7 +6,6 @@
 // Data: $HCDC_CORA_H5, else build/tests/data/cora.h5 (written by the test suite's import_cora),
 // else a generated cSBM graph of Cora's size (the label says which).
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "peak_memory.hpp"
 #include "hcdc/data/csbm.hpp"
 #include "hcdc/data/graph.hpp"
 #include "hcdc/hypergrad/hypergradient.hpp"
@@ -24,21 +24,8 @@
 namespace {
 
 using namespace hcdc;
-
-// Linux: writing 5 to clear_refs resets VmHWM, so each benchmark sees its own peak.
-// malloc_trim first: memory freed by the previous benchmark would otherwise stay resident and
-// hide this benchmark's peak.
-void reset_peak_rss() {
-  malloc_trim(0);
-  std::ofstream("/proc/self/clear_refs") << "5";
-}
-double status_kb(const std::string& key) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1));
-  return 0;
-}
+using bench::reset_peak_rss;
+using bench::status_kb;
 
 struct Setup {
   std::string source;

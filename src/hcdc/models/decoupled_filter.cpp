@@ -48,20 +48,25 @@ torch::Tensor DecoupledFilter::mix(const torch::Tensor& lambda, const torch::Ten
   return torch::einsum("nkf,k->nf", {x, lambda});
 }
 
-torch::Tensor DecoupledFilter::batched_logits(const torch::Tensor& theta, const torch::Tensor& lambda,
-                                              const ModelInput& in) const {
+torch::Tensor DecoupledFilter::batched_prepare(const torch::Tensor& lambda, const ModelInput& in) const {
   check_blocks(in.x);
-  const std::int64_t batch = theta.size(0);
+  const std::int64_t batch = lambda.size(0);
   // Block by block, elementwise: each candidate's mix is computed by the same operations whatever
   // the batch size, so a candidate's result does not depend on which others share its batch.
   torch::Tensor h;
   for (std::int64_t k = 0; k < cfg_.blocks; ++k) {
     torch::Tensor term = lambda.select(1, k).view({batch, 1, 1}) * in.x.select(1, k).unsqueeze(0);
-    h = k == 0 ? term : h + term;
+    h = k == 0 ? term : h.add_(term);
   }
+  return h;
+}
+
+torch::Tensor DecoupledFilter::batched_logits(const std::vector<torch::Tensor>& blocks,
+                                              const torch::Tensor& prepared) const {
+  torch::Tensor h = prepared;
   for (int l = 0; l < cfg_.layers; ++l) {
-    h = torch::baddbmm(layout_.view_batched(theta, b_[static_cast<size_t>(l)]), h,
-                       layout_.view_batched(theta, w_[static_cast<size_t>(l)]));
+    h = torch::baddbmm(blocks.at(static_cast<size_t>(b_[static_cast<size_t>(l)])), h,
+                       blocks.at(static_cast<size_t>(w_[static_cast<size_t>(l)])));
     if (l + 1 < cfg_.layers) h = cfg_.smooth ? torch::tanh(h) : torch::relu(h);
   }
   return h;

@@ -35,9 +35,13 @@ class DecoupledFilter : public ModelFamily {
   // The last hidden layer's activations (embeddings for coresets); layers ≥ 2.
   torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const override;
   bool batchable() const override { return true; }
-  // B candidates of this shape at once: Σ_k λ_bk X_k per candidate, then batched products.
-  torch::Tensor batched_logits(const torch::Tensor& theta, const torch::Tensor& lambda,
-                               const ModelInput& in) const override;
+  // B candidates of this shape at once: the mix Σ_k λ_bk X_k is the prepared input (B × n × F),
+  // then batched products with the blocks [W_0, b_0, W_1, b_1, …].
+  torch::Tensor batched_prepare(const torch::Tensor& lambda, const ModelInput& in) const override;
+  std::vector<torch::Tensor> batched_blocks(const torch::Tensor& thetas) const override {
+    return layout_.split_batched(thetas);
+  }
+  torch::Tensor batched_logits(const std::vector<torch::Tensor>& blocks, const torch::Tensor& prepared) const override;
   const DecoupledConfig& config() const { return cfg_; }
 
  private:

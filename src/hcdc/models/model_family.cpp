@@ -10,8 +10,16 @@ torch::Tensor ModelFamily::penalty(const torch::Tensor& theta, const torch::Tens
   return torch::zeros({}, theta.options());
 }
 
-torch::Tensor ModelFamily::batched_logits(const torch::Tensor&, const torch::Tensor&, const ModelInput&) const {
-  throw std::logic_error(name() + " has no batched forward (batchable() is false)");
+namespace {
+[[noreturn]] void not_batchable(const std::string& family) {
+  throw std::logic_error(family + " has no batched forward (batchable() is false)");
+}
+}  // namespace
+
+torch::Tensor ModelFamily::batched_prepare(const torch::Tensor&, const ModelInput&) const { not_batchable(name()); }
+std::vector<torch::Tensor> ModelFamily::batched_blocks(const torch::Tensor&) const { not_batchable(name()); }
+torch::Tensor ModelFamily::batched_logits(const std::vector<torch::Tensor>&, const torch::Tensor&) const {
+  not_batchable(name());
 }
 
 std::int64_t ParameterLayout::add(std::int64_t rows, std::int64_t cols) {
@@ -26,10 +34,14 @@ torch::Tensor ParameterLayout::view(const torch::Tensor& theta, std::int64_t blo
   return b.cols > 0 ? flat.view({b.rows, b.cols}) : flat;
 }
 
-torch::Tensor ParameterLayout::view_batched(const torch::Tensor& thetas, std::int64_t block) const {
-  const Block& b = blocks_.at(static_cast<std::size_t>(block));
-  torch::Tensor flat = thetas.narrow(1, b.offset, b.rows * (b.cols > 0 ? b.cols : 1));
-  return b.cols > 0 ? flat.view({thetas.size(0), b.rows, b.cols}) : flat.view({thetas.size(0), 1, b.rows});
+std::vector<torch::Tensor> ParameterLayout::split_batched(const torch::Tensor& thetas) const {
+  std::vector<torch::Tensor> out;
+  for (const Block& b : blocks_) {
+    torch::Tensor flat = thetas.narrow(1, b.offset, b.rows * (b.cols > 0 ? b.cols : 1));
+    out.push_back((b.cols > 0 ? flat.reshape({thetas.size(0), b.rows, b.cols}) : flat.reshape({thetas.size(0), 1, b.rows}))
+                      .contiguous());
+  }
+  return out;
 }
 
 torch::Tensor ParameterLayout::glorot(std::uint64_t seed, torch::Dtype dtype) const {

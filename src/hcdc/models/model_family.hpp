@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hcdc::models {
 
@@ -37,12 +38,18 @@ class ModelFamily {
   virtual torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const {
     return logits(theta, lambda, {x, nullptr});
   }
-  // Many models of this family and shape at once (search/batched_training.hpp): θ is B × P, λ is
-  // B × L, the result B × n × classes, element b equal (to float rounding) to logits(θ[b], λ[b]).
-  // Families that can return true here and implement batched_logits.
+  // Many models of this family and shape at once (search/batched_training.hpp), B of them:
+  //   prepared = batched_prepare(λ, input)     what depends on λ and the input only (B × …),
+  //                                            computed once per training, not once per step;
+  //   blocks   = batched_blocks(θ)              θ (B × P) as separate B × rows × cols tensors, so
+  //                                            each can be an optimiser leaf of its own;
+  //   batched_logits(blocks, prepared)          B × n × classes, element b equal (to float
+  //                                            rounding) to logits(θ[b], λ[b], input).
+  // Families that return true from batchable() implement the three; their penalty() must be 0.
   virtual bool batchable() const { return false; }
-  virtual torch::Tensor batched_logits(const torch::Tensor& theta, const torch::Tensor& lambda,
-                                       const ModelInput& in) const;
+  virtual torch::Tensor batched_prepare(const torch::Tensor& lambda, const ModelInput& in) const;
+  virtual std::vector<torch::Tensor> batched_blocks(const torch::Tensor& thetas) const;
+  virtual torch::Tensor batched_logits(const std::vector<torch::Tensor>& blocks, const torch::Tensor& prepared) const;
 };
 
 // Slices a flat θ into named weight blocks (views: autograd flows back into θ).
@@ -50,9 +57,9 @@ class ParameterLayout {
  public:
   std::int64_t add(std::int64_t rows, std::int64_t cols);  // returns the block id; cols = 0 for a vector
   torch::Tensor view(const torch::Tensor& theta, std::int64_t block) const;
-  // The same block of every row of a B × P stack: B × rows × cols, or B × 1 × rows for a vector
-  // (so it broadcasts as a bias over the rows of a batched product).
-  torch::Tensor view_batched(const torch::Tensor& thetas, std::int64_t block) const;
+  // Every block of a B × P stack as its own contiguous tensor: B × rows × cols, or B × 1 × rows
+  // for a vector (so it broadcasts as a bias over the rows of a batched product).
+  std::vector<torch::Tensor> split_batched(const torch::Tensor& thetas) const;
   std::int64_t size() const { return total_; }
   torch::Tensor glorot(std::uint64_t seed, torch::Dtype dtype) const;  // biases (vectors) start at zero
 
