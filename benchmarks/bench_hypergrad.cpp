@@ -1,7 +1,9 @@
 // One hypergradient on Cora (2-layer graph filter GNN, hidden 64, 3 filter terms k = 0..2) with
 // Neumann K ∈ {5, 10, 20} and CG, against one training step, in the same run. Reported per
 // benchmark: time per call, the extra peak resident memory over the resident set before the
-// call, and both as ratios to one training step.
+// call, and both as ratios to one training step. The features are a sparse matrix, as `hcdc hpo`
+// uses them (models/sparse_features.hpp); BM_DenseFeaturesNeumann is the same with dense ones.
+// Neumann runs without the residual check, as the condensation loop (and hypertorch) do.
 //
 // Data: $HCDC_CORA_H5, else build/tests/data/cora.h5 (written by the test suite's import_cora),
 // else a generated cSBM graph of Cora's size (the label says which).
@@ -18,8 +20,10 @@
 #include "hcdc/data/graph.hpp"
 #include "hcdc/hypergrad/hypergradient.hpp"
 #include "hcdc/hypergrad/inner_training.hpp"
+#include "hcdc/hypergrad/second_order.hpp"
 #include "hcdc/models/classification_problem.hpp"
 #include "hcdc/models/graph_filter_gnn.hpp"
+#include "hcdc/models/sparse_features.hpp"
 
 namespace {
 
@@ -30,6 +34,8 @@ using bench::status_kb;
 struct Setup {
   std::string source;
   std::shared_ptr<models::ClassificationProblem> problem;
+  std::shared_ptr<models::ClassificationProblem> dense_problem;  // the same with dense features
+  torch::Tensor dense_x;
   torch::Tensor theta, lambda;
   double step_seconds = 0, step_extra_mb = 0;
 
@@ -53,6 +59,10 @@ struct Setup {
     auto ops = std::make_shared<models::GraphOperators>(
         models::GraphOperators::from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat));
     auto x = torch::tensor(g.features).view({g.num_nodes, g.num_features});
+    // As `hcdc hpo` feeds a graph-filter model (run/training_setup.cpp): sparse when mostly zero.
+    dense_x = x;
+    x = models::sparse_if_mostly_zero(x);
+    source += x.is_sparse() ? "-sparse-features" : "";
     auto y = torch::tensor(g.labels, torch::kLong);
     auto tr = torch::tensor(g.splits.train, torch::kLong), va = torch::tensor(g.splits.val, torch::kLong);
     models::GraphFilterConfig c;
@@ -64,6 +74,10 @@ struct Setup {
     problem = std::make_shared<models::ClassificationProblem>(
         model, models::LabelledSplit{in, tr, y.index_select(0, tr)}, models::LabelledSplit{in, va, y.index_select(0, va)},
         5e-4);
+    models::ModelInput dense_in{dense_x, ops};
+    dense_problem = std::make_shared<models::ClassificationProblem>(
+        model, models::LabelledSplit{dense_in, tr, y.index_select(0, tr)},
+        models::LabelledSplit{dense_in, va, y.index_select(0, va)}, 5e-4);
     lambda = torch::tensor({1.0f, 1.0f, 1.0f});
     theta = hypergrad::train_theta(*problem, model->init_theta(0, torch::kFloat), lambda, {"adam", 0.01, 0, 100});
     // Baseline: one optimiser step (forward + backward + update) on the same problem.
@@ -107,17 +121,18 @@ void BM_TrainStep(benchmark::State& state) {
   report(state, per, (status_kb("VmHWM") - rss0) / 1024.0);
 }
 
-void run_hypergradient(benchmark::State& state, const hypergrad::SolverOptions& o) {
+void run_hypergradient(benchmark::State& state, const hypergrad::SolverOptions& o, bool dense = false) {
   Setup& s = setup();
+  const models::ClassificationProblem& problem = dense ? *s.dense_problem : *s.problem;
   reset_peak_rss();
   double rss0 = status_kb("VmRSS");
   auto t0 = std::chrono::steady_clock::now();
   std::int64_t n = 0;
   for (auto _ : state) {
     try {
-      auto g = hypergrad::hypergradient(*s.problem, s.theta, s.lambda, o);
+      auto g = hypergrad::hypergradient(problem, s.theta, s.lambda, o);
       benchmark::DoNotOptimize(g.total);
-      state.counters["residual"] = g.solve.relative_residual;
+      if (o.measure_residual) state.counters["residual"] = g.solve.relative_residual;
       state.counters["iterations"] = g.solve.iterations;
     } catch (const hypergrad::SolverDiverged& e) {
       state.SkipWithError(e.what());
@@ -134,7 +149,18 @@ void BM_HypergradNeumann(benchmark::State& state) {
   o.kind = hypergrad::SolverKind::kNeumann;
   o.neumann_terms = static_cast<int>(state.range(0));
   o.neumann_alpha = 0.01;
+  o.measure_residual = false;  // as in the condensation loop, and as hypertorch's neumann()
   run_hypergradient(state, o);
+}
+
+// The same Neumann hypergradient with the features as a dense matrix (as before sparse input).
+void BM_DenseFeaturesNeumann(benchmark::State& state) {
+  hypergrad::SolverOptions o;
+  o.kind = hypergrad::SolverKind::kNeumann;
+  o.neumann_terms = static_cast<int>(state.range(0));
+  o.neumann_alpha = 0.01;
+  o.measure_residual = false;
+  run_hypergradient(state, o, /*dense=*/true);
 }
 
 void BM_HypergradCG(benchmark::State& state) {
@@ -145,8 +171,46 @@ void BM_HypergradCG(benchmark::State& state) {
   run_hypergradient(state, o);
 }
 
+// Where one Neumann hypergradient's time goes, part by part (hypergrad/hypergradient.cpp): the
+// fixed part is SecondOrder's set-up (L_train and L_val from one forward, ∇θ L_train with
+// create_graph), ∇ L_val and the mixed product M z; each Neumann term is one Hessian-vector
+// product. Counters in milliseconds and in training steps.
+void BM_HypergradParts(benchmark::State& state) {
+  Setup& s = setup();
+  double setup_s = 0, val_s = 0, hvp_s = 0, mixed_s = 0;
+  std::int64_t n = 0;
+  auto since = [](std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  for (auto _ : state) {
+    auto t0 = std::chrono::steady_clock::now();
+    hypergrad::SecondOrder so(*s.problem, s.theta, s.lambda, /*with_val_loss=*/true);  // as hypergradient()
+    setup_s += since(t0);
+    t0 = std::chrono::steady_clock::now();
+    auto g = torch::autograd::grad({so.val_loss()}, {so.theta(), so.lambda()}, {}, true, false, true);
+    val_s += since(t0);
+    t0 = std::chrono::steady_clock::now();
+    torch::Tensor v = so.hvp(g[0]);
+    hvp_s += since(t0);
+    t0 = std::chrono::steady_clock::now();
+    benchmark::DoNotOptimize(so.mixed_times(v));
+    mixed_s += since(t0);
+    ++n;
+  }
+  const double k = 1e3 / static_cast<double>(n), step_ms = s.step_seconds * 1e3;
+  state.counters["setup_ms"] = setup_s * k;
+  state.counters["val_grad_ms"] = val_s * k;
+  state.counters["hvp_ms"] = hvp_s * k;
+  state.counters["mixed_ms"] = mixed_s * k;
+  state.counters["fixed_x_train_step"] = (setup_s + val_s + mixed_s) * k / step_ms;
+  state.counters["hvp_x_train_step"] = hvp_s * k / step_ms;
+  state.SetLabel(s.source);
+}
+
 BENCHMARK(BM_TrainStep)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HypergradParts)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HypergradNeumann)->Arg(5)->Arg(10)->Arg(20)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DenseFeaturesNeumann)->Arg(5)->Arg(10)->Arg(20)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HypergradCG)->Arg(20)->Unit(benchmark::kMillisecond);
 
 }  // namespace

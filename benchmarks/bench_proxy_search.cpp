@@ -2,10 +2,11 @@
 // (search/batched_training.hpp), in the same run: 80 decoupled-filter candidates (λ uniform in
 // [-1, 1]³, hidden 32, 2 layers), 150 Adam epochs each, on Cora-shaped feature blocks
 // (3 × 1433 features, 7 classes): S_train of 49 rows (the 1.8 % budget) and S_val of 20, plus
-// the 1,000 test rows every search scores; and the same at 140 training rows (Cora's own train
-// split: the ground truth). Only shapes matter for the time, so the blocks are generated.
+// the 1,000 test rows every search scores; the same at 140 training rows (Cora's own train
+// split: the ground truth); and at 64 features (a small graph's features or a reduced input),
+// where batching itself pays. Only shapes matter for the time, so the blocks are generated.
 //
-// Arguments: training rows / batch (1: one at a time, as before batching; 0: automatic) / threads
+// Arguments: training rows / features per block / batch (1: one at a time, as before batching; 0: automatic) / threads
 // (batch 1: intra-op threads; otherwise: worker threads of one intra-op thread each). Counters:
 // the batch size used, candidates per second, the speed-up over the one-at-a-time search of the same
 // rows and threads measured just before it, and the extra peak memory.
@@ -22,13 +23,13 @@ namespace {
 
 using namespace hcdc;
 
-constexpr std::int64_t kFeatures = 1433, kBlocks = 3, kClasses = 7, kCandidates = 80;
+constexpr std::int64_t kBlocks = 3, kClasses = 7, kCandidates = 80;
 
-search::LabelledBlocks blocks(std::int64_t rows, std::uint64_t seed) {
+search::LabelledBlocks blocks(std::int64_t rows, std::int64_t features, std::uint64_t seed) {
   torch::manual_seed(seed);
   torch::Tensor y = torch::randint(kClasses, {rows}, torch::kLong);
-  torch::Tensor means = torch::randn({kClasses, kBlocks, kFeatures});
-  return {means.index_select(0, y) + torch::randn({rows, kBlocks, kFeatures}), y};
+  torch::Tensor means = torch::randn({kClasses, kBlocks, features});
+  return {means.index_select(0, y) + torch::randn({rows, kBlocks, features}), y};
 }
 
 std::vector<search::Candidate> candidates() {
@@ -40,17 +41,17 @@ std::vector<search::Candidate> candidates() {
   return c;
 }
 
-std::map<std::tuple<std::int64_t, int>, double>& one_at_a_time_seconds() {
-  static std::map<std::tuple<std::int64_t, int>, double> m;
+std::map<std::tuple<std::int64_t, std::int64_t, int>, double>& one_at_a_time_seconds() {
+  static std::map<std::tuple<std::int64_t, std::int64_t, int>, double> m;
   return m;
 }
 
 void BM_ProxySearch(benchmark::State& state) {
-  const std::int64_t rows = state.range(0), batch = state.range(1);
-  const int threads = static_cast<int>(state.range(2));
+  const std::int64_t rows = state.range(0), features = state.range(1), batch = state.range(2);
+  const int threads = static_cast<int>(state.range(3));
   at::set_num_threads(threads);
   const auto cands = candidates();
-  const auto train = blocks(rows, 1), val = blocks(20, 2), test = blocks(1000, 3);
+  const auto train = blocks(rows, features, 1), val = blocks(20, features, 2), test = blocks(1000, features, 3);
   std::vector<search::TrainJob> jobs;
   for (std::size_t c = 0; c < cands.size(); ++c) jobs.push_back({c, 0});
   const search::TrainSettings t{150, 0.01, 5e-4};
@@ -65,25 +66,29 @@ void BM_ProxySearch(benchmark::State& state) {
   seconds /= static_cast<double>(state.iterations());
   state.counters["batch"] = batch > 0 ? static_cast<double>(batch)
                                       : static_cast<double>(search::automatic_batch_size(
-                                            cands[0], rows, 1000, kBlocks * kFeatures, kClasses, 4, threads));
+                                            cands[0], rows, 1000, kBlocks * features, kClasses, 4, threads));
   state.counters["candidates_per_s"] = static_cast<double>(kCandidates) / seconds;
   state.counters["peak_extra_MB"] = mem.extra_mb();
   auto& base = one_at_a_time_seconds();
-  if (batch == 1) base[{rows, threads}] = seconds;
-  else if (base.count({rows, threads})) state.counters["x_one_at_a_time"] = base[{rows, threads}] / seconds;
+  if (batch == 1) base[{rows, features, threads}] = seconds;
+  else if (base.count({rows, features, threads})) state.counters["x_one_at_a_time"] = base[{rows, features, threads}] / seconds;
 }
 
 // One at a time first, so each batched row can report its speed-up over it.
 BENCHMARK(BM_ProxySearch)
-    ->ArgNames({"rows", "batch", "threads"})
-    ->Args({49, 1, 1})
-    ->Args({49, 0, 1})
-    ->Args({49, 1, 2})
-    ->Args({49, 0, 2})
-    ->Args({140, 1, 1})
-    ->Args({140, 0, 1})
-    ->Args({140, 1, 2})
-    ->Args({140, 0, 2})
+    ->ArgNames({"rows", "features", "batch", "threads"})
+    ->Args({49, 1433, 1, 1})
+    ->Args({49, 1433, 0, 1})
+    ->Args({49, 1433, 1, 2})
+    ->Args({49, 1433, 0, 2})
+    ->Args({140, 1433, 1, 1})
+    ->Args({140, 1433, 0, 1})
+    ->Args({140, 1433, 1, 2})
+    ->Args({140, 1433, 0, 2})
+    ->Args({49, 64, 1, 1})
+    ->Args({49, 64, 0, 1})
+    ->Args({49, 64, 1, 2})
+    ->Args({49, 64, 0, 2})
     ->Iterations(1)
     ->Repetitions(3)
     ->ReportAggregatesOnly(false)

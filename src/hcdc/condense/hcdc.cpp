@@ -32,6 +32,7 @@ HcdcLearner::HcdcLearner(HcdcData data, std::vector<search::Candidate> trajector
                          torch::Tensor s_val_init, HcdcOptions o, std::uint64_t seed, Reducer reduce)
     : d_(std::move(data)), cands_(std::move(trajectories)), owned_(std::move(owned)), o_(o), seed_(seed),
       reduce_(std::move(reduce)), s_val_(s_val_init.detach().clone().requires_grad_(true)) {
+  o_.solver.measure_residual = false;  // nothing here reads it; it would cost a product per solve
   s_opt_ = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{s_val_}, torch::optim::AdamOptions(o_.sval_lr));
   restart_trajectories();
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 namespace hcdc::hypergrad {
 
@@ -15,6 +16,11 @@ class BilevelProblem {
   virtual ~BilevelProblem() = default;
   virtual torch::Tensor train_loss(const torch::Tensor& theta, const torch::Tensor& lambda) const = 0;
   virtual torch::Tensor val_loss(const torch::Tensor& theta, const torch::Tensor& lambda) const = 0;
+  // Both losses from one evaluation where the problem can share it (a full-batch graph model
+  // computes every node's logits once for both splits); by default two evaluations.
+  virtual std::pair<torch::Tensor, torch::Tensor> losses(const torch::Tensor& theta, const torch::Tensor& lambda) const {
+    return {train_loss(theta, lambda), val_loss(theta, lambda)};
+  }
   virtual std::int64_t num_theta() const = 0;
   virtual std::int64_t num_lambda() const = 0;
   // A stochastic estimate's problem on `train_rows` / `val_rows` rows drawn without replacement

@@ -9,13 +9,18 @@
 namespace hcdc::hypergrad {
 namespace {
 
-// ∇_θ L_val and ∇_λ L_val at (θ, λ); `create_graph` keeps them differentiable (adjoint form).
-std::pair<torch::Tensor, torch::Tensor> val_gradients(const BilevelProblem& p, const torch::Tensor& theta,
-                                                      const torch::Tensor& lambda, bool create_graph,
+// ∇_θ L_val and ∇_λ L_val at SecondOrder's (θ, λ), from its L_val where it kept one (the forward
+// shared with L_train); `create_graph` keeps them differentiable (adjoint form). The kept graph is
+// retained, so a later call can differentiate it again.
+std::pair<torch::Tensor, torch::Tensor> val_gradients(const BilevelProblem& p, const SecondOrder& so, bool create_graph,
                                                       double* loss_out = nullptr) {
-  torch::Tensor loss = p.val_loss(theta, lambda);
+  const torch::Tensor& theta = so.theta();
+  const torch::Tensor& lambda = so.lambda();
+  const bool kept = so.val_loss().defined();
+  torch::Tensor loss = kept ? so.val_loss() : p.val_loss(theta, lambda);
   if (loss_out) *loss_out = loss.item<double>();
-  auto g = torch::autograd::grad({loss}, {theta, lambda}, {}, create_graph, create_graph, /*allow_unused=*/true);
+  auto g = torch::autograd::grad({loss}, {theta, lambda}, {}, /*retain_graph=*/create_graph || kept, create_graph,
+                                 /*allow_unused=*/true);
   torch::Tensor gt = g[0].defined() ? g[0] : torch::zeros_like(theta);
   torch::Tensor gl = g[1].defined() ? g[1] : torch::zeros_like(lambda);
   return {gt, gl};
@@ -42,7 +47,7 @@ SolveResult inverse_hvp(const SecondOrder& so, const torch::Tensor& b, const Sol
 Hypergradient hypergradient(const BilevelProblem& p, const torch::Tensor& theta, const torch::Tensor& lambda,
                             const SolverOptions& o) {
   auto t0 = std::chrono::steady_clock::now();
-  SecondOrder so(p, theta, lambda);
+  SecondOrder so(p, theta, lambda, /*with_val_loss=*/true);
   Hypergradient g = hypergradient(p, so, o);
   g.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return g;
@@ -51,7 +56,7 @@ Hypergradient hypergradient(const BilevelProblem& p, const torch::Tensor& theta,
 Hypergradient hypergradient(const BilevelProblem& p, const SecondOrder& so, const SolverOptions& o) {
   auto t0 = std::chrono::steady_clock::now();
   Hypergradient g;
-  auto [g_theta, g_lambda] = val_gradients(p, so.theta(), so.lambda(), false, &g.val_loss);
+  auto [g_theta, g_lambda] = val_gradients(p, so, false, &g.val_loss);
   g.direct = g_lambda.detach();
   g.solve = inverse_hvp(so, g_theta.detach(), o);
   g.inverse_hvp = g.solve.x;
@@ -64,7 +69,7 @@ Hypergradient hypergradient(const BilevelProblem& p, const SecondOrder& so, cons
 AdjointGradient adjoint_data_gradient(const BilevelProblem& p, const torch::Tensor& theta,
                                       const torch::Tensor& lambda, const torch::Tensor& w,
                                       const torch::Tensor& data, const SolverOptions& o) {
-  return adjoint_data_gradient(p, SecondOrder(p, theta, lambda), w, data, o);
+  return adjoint_data_gradient(p, SecondOrder(p, theta, lambda, /*with_val_loss=*/true), w, data, o);
 }
 
 AdjointGradient adjoint_data_gradient(const BilevelProblem& p, const SecondOrder& so, const torch::Tensor& w,
@@ -72,7 +77,7 @@ AdjointGradient adjoint_data_gradient(const BilevelProblem& p, const SecondOrder
   AdjointGradient a;
   a.solve = inverse_hvp(so, so.mixed_t_times(w), o);
   a.z = a.solve.x;
-  auto [g_theta, g_lambda] = val_gradients(p, so.theta(), so.lambda(), /*create_graph=*/true);
+  auto [g_theta, g_lambda] = val_gradients(p, so, /*create_graph=*/true);
   torch::Tensor s = (w.detach() * g_lambda).sum() - (a.z * g_theta).sum();
   auto d = torch::autograd::grad({s}, {data}, {}, false, false, /*allow_unused=*/true)[0];
   a.data_grad = d.defined() ? d : torch::zeros_like(data);

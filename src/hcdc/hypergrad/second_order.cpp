@@ -1,10 +1,15 @@
 #include "hcdc/hypergrad/second_order.hpp"
 
+#include <tuple>
+
 namespace hcdc::hypergrad {
 
-SecondOrder::SecondOrder(const BilevelProblem& p, const torch::Tensor& theta, const torch::Tensor& lambda)
+SecondOrder::SecondOrder(const BilevelProblem& p, const torch::Tensor& theta, const torch::Tensor& lambda,
+                         bool with_val_loss)
     : theta_(theta.detach().clone().requires_grad_(true)), lambda_(lambda.detach().clone().requires_grad_(true)) {
-  torch::Tensor loss = p.train_loss(theta_, lambda_);
+  torch::Tensor loss;
+  if (with_val_loss) std::tie(loss, val_loss_) = p.losses(theta_, lambda_);
+  else loss = p.train_loss(theta_, lambda_);
   auto g = torch::autograd::grad({loss}, {theta_, lambda_}, {}, /*retain_graph=*/true, /*create_graph=*/true,
                                  /*allow_unused=*/true);
   g_theta_ = g[0];

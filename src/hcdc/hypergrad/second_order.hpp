@@ -11,7 +11,10 @@ namespace hcdc::hypergrad {
 
 class SecondOrder {
  public:
-  SecondOrder(const BilevelProblem& p, const torch::Tensor& theta, const torch::Tensor& lambda);
+  // with_val_loss: also evaluate L_val at (θ, λ) from the same evaluation where the problem shares
+  // one (BilevelProblem::losses), for the hypergradient's ∇L_val without a second forward.
+  SecondOrder(const BilevelProblem& p, const torch::Tensor& theta, const torch::Tensor& lambda,
+              bool with_val_loss = false);
 
   torch::Tensor hvp(const torch::Tensor& v) const;           // H v,  H = ∂²L_train/∂θ∂θᵀ
   torch::Tensor mixed_times(const torch::Tensor& z) const;   // M z,  M = ∂²L_train/∂λ∂θᵀ (|λ|×|θ|)
@@ -21,9 +24,10 @@ class SecondOrder {
   const torch::Tensor& theta() const { return theta_; }  // leaf copies that require grad
   const torch::Tensor& lambda() const { return lambda_; }
   const torch::Tensor& grad_theta() const { return g_theta_; }  // ∇_θ L_train, with graph
+  const torch::Tensor& val_loss() const { return val_loss_; }     // with graph; undefined unless asked
 
  private:
-  torch::Tensor theta_, lambda_, g_theta_, g_lambda_;
+  torch::Tensor theta_, lambda_, g_theta_, g_lambda_, val_loss_;
 };
 
 }  // namespace hcdc::hypergrad

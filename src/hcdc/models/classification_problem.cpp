@@ -9,19 +9,38 @@ ClassificationProblem::ClassificationProblem(std::shared_ptr<const ModelFamily> 
                                              LabelledSplit val, double weight_decay)
     : model_(std::move(model)), train_(std::move(train)), val_(std::move(val)), weight_decay_(weight_decay) {}
 
+namespace {
+torch::Tensor scored(const torch::Tensor& logits, const LabelledSplit& s) {
+  return s.index.defined() ? logits.index_select(0, s.index) : logits;
+}
+}  // namespace
+
 torch::Tensor ClassificationProblem::scored_logits(const torch::Tensor& theta, const torch::Tensor& lambda,
                                                    const LabelledSplit& s) const {
-  torch::Tensor out = model_->logits(theta, lambda, s.input);
-  return s.index.defined() ? out.index_select(0, s.index) : out;
+  return scored(model_->logits(theta, lambda, s.input), s);
 }
 
 torch::Tensor ClassificationProblem::train_loss(const torch::Tensor& theta, const torch::Tensor& lambda) const {
-  return torch::nn::functional::cross_entropy(scored_logits(theta, lambda, train_), train_.labels) +
-         model_->penalty(theta, lambda) + 0.5 * weight_decay_ * theta.pow(2).sum();
+  return train_loss_from(scored_logits(theta, lambda, train_), theta, lambda);
+}
+
+torch::Tensor ClassificationProblem::train_loss_from(const torch::Tensor& logits, const torch::Tensor& theta,
+                                                     const torch::Tensor& lambda) const {
+  return torch::nn::functional::cross_entropy(logits, train_.labels) + model_->penalty(theta, lambda) +
+         0.5 * weight_decay_ * theta.pow(2).sum();
 }
 
 torch::Tensor ClassificationProblem::val_loss(const torch::Tensor& theta, const torch::Tensor& lambda) const {
   return torch::nn::functional::cross_entropy(scored_logits(theta, lambda, val_), val_.labels);
+}
+
+std::pair<torch::Tensor, torch::Tensor> ClassificationProblem::losses(const torch::Tensor& theta,
+                                                                      const torch::Tensor& lambda) const {
+  const bool shared = train_.input.x.is_same(val_.input.x) && train_.input.graph == val_.input.graph;
+  if (!shared) return BilevelProblem::losses(theta, lambda);
+  torch::Tensor all = model_->logits(theta, lambda, train_.input);
+  return {train_loss_from(scored(all, train_), theta, lambda),
+          torch::nn::functional::cross_entropy(scored(all, val_), val_.labels)};
 }
 
 namespace {

@@ -26,6 +26,8 @@ class ClassificationProblem : public hypergrad::BilevelProblem {
                         double weight_decay = 0.0);
   torch::Tensor train_loss(const torch::Tensor& theta, const torch::Tensor& lambda) const override;
   torch::Tensor val_loss(const torch::Tensor& theta, const torch::Tensor& lambda) const override;
+  // One forward for both when both splits read the same input (a full-batch graph model).
+  std::pair<torch::Tensor, torch::Tensor> losses(const torch::Tensor& theta, const torch::Tensor& lambda) const override;
   std::int64_t num_theta() const override { return model_->num_theta(); }
   std::int64_t num_lambda() const override { return model_->num_lambda(); }
 
@@ -45,6 +47,7 @@ class ClassificationProblem : public hypergrad::BilevelProblem {
 
  private:
   torch::Tensor scored_logits(const torch::Tensor& theta, const torch::Tensor& lambda, const LabelledSplit& s) const;
+  torch::Tensor train_loss_from(const torch::Tensor& logits, const torch::Tensor& theta, const torch::Tensor& lambda) const;
   std::shared_ptr<const ModelFamily> model_;
   LabelledSplit train_, val_;
   double weight_decay_;

@@ -38,6 +38,8 @@ class ModelFamily {
   virtual torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const {
     return logits(theta, lambda, {x, nullptr});
   }
+  // Whether logits() takes a sparse COO feature matrix as in.x (models/sparse_features.hpp).
+  virtual bool accepts_sparse_input() const { return false; }
   // Many models of this family and shape at once (search/batched_training.hpp), B of them:
   //   prepared = batched_prepare(λ, input)     what depends on λ and the input only (B × …),
   //                                            computed once per training, not once per step;

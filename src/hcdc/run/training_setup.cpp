@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "hcdc/core/threads.hpp"
+#include "hcdc/models/sparse_features.hpp"
 
 namespace hcdc::run {
 
@@ -12,6 +13,13 @@ TrainingSetup make_training_setup(const JobSpec& job) {
   torch::Dtype dt = model_dtype(job.model);
   s.data = load_dataset_tensors(prepare_dataset(job), dt);
   s.model = build_model(job.model, s.data, job.file);
+  if (s.data.graph && s.model.family->accepts_sparse_input()) {
+    torch::Tensor sparse = models::sparse_if_mostly_zero(s.data.x);
+    if (sparse.is_sparse()) {
+      spdlog::info("features: {:.1f}% non-zero, used as a sparse matrix", 100 * models::density(s.data.x));
+      s.data.x = sparse;
+    }
+  }
   models::ModelInput in{s.data.x, s.data.graph};
   auto split = [&](const torch::Tensor& idx) { return models::LabelledSplit{in, idx, s.data.y.index_select(0, idx)}; };
   s.problem = std::make_unique<models::ClassificationProblem>(s.model.family, split(s.data.train), split(s.data.val),

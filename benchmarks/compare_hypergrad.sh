@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# hcdc's hypergradient vs hypertorch's, side by side in one run (1 thread each, alternating
+# rounds), through the peers' own script ../shared/peers/compare-hypergrad.sh. Skips (exit 0,
+# one line saying what is missing) when the peers, Cora or Debian's python3-torch are not here.
+# Usage: benchmarks/compare_hypergrad.sh [BUILD_DIR] [ROUNDS]     (from anywhere)
+# Paths: HCDC_PEERS_DIR (default ../shared/peers), HCDC_PLANETOID_DIR (default
+# ../shared/datasets/planetoid), both relative to the project root.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-build}
+rounds=${2:-3}
+cd "$root"
+peers=${HCDC_PEERS_DIR:-../shared/peers}
+planetoid=${HCDC_PLANETOID_DIR:-../shared/datasets/planetoid}
+skip() { echo "SKIPPED: $*"; exit 0; }
+[ -x "$peers/compare-hypergrad.sh" ] || skip "no $peers/compare-hypergrad.sh (set HCDC_PEERS_DIR)"
+[ -d "$peers/hypertorch/hypergrad" ] || skip "no hypertorch package in $peers/hypertorch (set HCDC_PEERS_DIR)"
+[ -f "$planetoid/ind.cora.x" ] || skip "Cora not found: no $planetoid/ind.cora.x (set HCDC_PLANETOID_DIR)"
+/usr/bin/python3 -c 'import torch' 2>/dev/null || skip "hypertorch needs Debian's python3-torch (apt-get install python3-torch)"
+[ -x "$build/benchmarks/hcdc_bench_hypergrad" ] || { echo "no $build/benchmarks/hcdc_bench_hypergrad: build first (bash scripts/build.sh)"; exit 1; }
+echo "# $(date -u +%FT%TZ) commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) cores"
+bash "$peers/compare-hypergrad.sh" "$build" "$planetoid" "$peers/hypertorch" "$rounds"
