@@ -92,6 +92,25 @@ TEST_F(Condense, EveryMethodHasTheBudgetedSizeClassBalanceAndAValidFile) {
   }
 }
 
+TEST_F(Condense, HcdcSvalDoesNotDependOnTheThreadCount) {
+  // Trajectories advance and contribute on worker threads (core/workers.hpp); their contributions
+  // are reduced in trajectory order, so one and two threads give the same S_val, bit for bit.
+  const int before = at::get_num_threads();
+  at::set_num_threads(1);
+  auto one = condense::condense(task, settings("hcdc"));
+  at::set_num_threads(2);
+  auto two = condense::condense(task, settings("hcdc"));
+  EXPECT_EQ(at::get_num_threads(), 2) << "the thread count is restored";
+  at::set_num_threads(before);
+  EXPECT_TRUE(torch::equal(one.s_val.x, two.s_val.x));
+  EXPECT_FALSE(torch::equal(one.s_val.x, condense::condense(task, [&] {
+                                           auto s = settings("hcdc");
+                                           s.hcdc.outer_iterations = 1;
+                                           return s;
+                                         }()).s_val.x))
+      << "S_val must move with more outer iterations, or the comparison shows nothing";
+}
+
 TEST_F(Condense, MatchingLossesDecrease) {
   auto per_class = std::vector<std::int64_t>{4, 4, 4};
   condense::MatchingOptions o;

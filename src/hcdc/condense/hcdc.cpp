@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "hcdc/condense/method.hpp"
+#include "hcdc/core/workers.hpp"
 #include "hcdc/hypergrad/hypergradient.hpp"
 #include "hcdc/models/classification_problem.hpp"
 #include "hcdc/search/candidate_family.hpp"
@@ -162,7 +163,10 @@ void HcdcLearner::restore(const torch::Tensor& s_val, const std::string& sval_op
 bool HcdcLearner::step() {
   if (finished()) return false;
   const bool lambda_step = t_ % o_.lambda_every == o_.lambda_every - 1;
-  for (auto& tr : trajs_) {
+  // Trajectories are independent until their contributions are reduced (in trajectory order), so
+  // they advance on worker threads (core/workers.hpp): the same arithmetic for any thread count.
+  run_on_workers(trajs_.size(), [&](std::size_t k) {
+    Trajectory& tr = trajs_[k];
     models::ClassificationProblem ps(tr.model, {{d_.s_train.x, nullptr}, {}, d_.s_train.y},
                                      {{d_.s_train.x, nullptr}, {}, d_.s_train.y}, o_.weight_decay);
     tr.opt->zero_grad();
@@ -173,10 +177,12 @@ bool HcdcLearner::step() {
       original_problem(tr.model, d_, o_.weight_decay).train_loss(tr.theta_t, tr.lambda).backward();
       tr.opt_t->step();
     }
-  }
+  });
   if (lambda_step) {
+    std::vector<torch::Tensor> rows(trajs_.size());
+    run_on_workers(trajs_.size(), [&](std::size_t k) { rows[k] = contribute(trajs_[k]); });
     Contributions mine;
-    for (auto& tr : trajs_) mine.emplace_back(tr.index, contribute(tr));
+    for (std::size_t k = 0; k < trajs_.size(); ++k) mine.emplace_back(trajs_[k].index, rows[k]);
     torch::Tensor total = reduce_(static_cast<std::int64_t>(cands_.size()), mine);
     const auto n = s_val_.numel();
     s_opt_->zero_grad();

@@ -2,18 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <ATen/Parallel.h>
-
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <exception>
 #include <map>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "hcdc/core/memory.hpp"
+#include "hcdc/core/workers.hpp"
 #include "hcdc/search/candidate_family.hpp"
 
 namespace hcdc::search {
@@ -121,7 +116,7 @@ std::vector<CandidateScore> train_and_score_jobs(const std::vector<Candidate>& c
     }
     return scores;
   }
-  const int workers = std::max(at::get_num_threads(), 1);
+  const int workers = default_workers();
   // Groups of one shape, in the order their first job appears, cut into units of at most the
   // batch size: the units and their members depend only on the jobs and the batch size.
   std::vector<std::vector<std::size_t>> groups;
@@ -163,35 +158,12 @@ std::vector<CandidateScore> train_and_score_jobs(const std::vector<Candidate>& c
                            static_cast<double>(u.members.size()) * active);
     for (std::size_t k = 0; k < u.members.size(); ++k) scores[u.members[k]] = got[k];
   };
-  // Units run on `workers` threads, one intra-op thread each: small products gain nothing from a
-  // second intra-op thread, while two units on two cores run in about half the time. A unit's
-  // arithmetic is the same on any worker, so the scores do not depend on the scheduling.
-  std::atomic<std::size_t> next{0};
-  std::mutex report;
-  std::exception_ptr failure;
-  auto work = [&] {
-    at::set_num_threads(1);
-    for (std::size_t u; (u = next.fetch_add(1)) < units.size();) {
-      try {
-        run_unit(units[u]);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(report);
-        if (!failure) failure = std::current_exception();
-        next = units.size();
-        return;
-      }
-      std::lock_guard<std::mutex> lock(report);
-      if (on_done) on_done(static_cast<std::int64_t>(units[u].members.size()));
-    }
-  };
-  {
-    std::vector<std::thread> pool;
-    for (int w = 1; w < active; ++w) pool.emplace_back(work);
-    work();
-    for (auto& th : pool) th.join();
-  }
-  at::set_num_threads(workers);
-  if (failure) std::rethrow_exception(failure);
+  // Units run on `workers` threads, one intra-op thread each (core/workers.hpp).
+  run_on_workers(
+      units.size(), [&](std::size_t u) { run_unit(units[u]); }, workers,
+      [&](std::size_t u) {
+        if (on_done) on_done(static_cast<std::int64_t>(units[u].members.size()));
+      });
   return scores;
 }
 
