@@ -6,9 +6,11 @@
 // Neumann runs without the residual check, as the condensation loop (and hypertorch) do.
 //
 // Data: $HCDC_CORA_H5, else build/tests/data/cora.h5 (written by the test suite's import_cora),
-// else a generated cSBM graph of Cora's size (the label says which).
+// else a generated cSBM graph of Cora's size (the label says which). Threads: $HCDC_BENCH_THREADS
+// (default 1).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -40,7 +42,9 @@ struct Setup {
   double step_seconds = 0, step_extra_mb = 0;
 
   Setup() {
-    at::set_num_threads(1);  // comparable ratios; set --threads-style parallelism aside
+    // 1 thread unless HCDC_BENCH_THREADS says otherwise (compare-hypergrad.sh runs both sides at 1).
+    const char* threads = std::getenv("HCDC_BENCH_THREADS");
+    at::set_num_threads(threads ? std::max(std::atoi(threads), 1) : 1);
     const char* env = std::getenv("HCDC_CORA_H5");
     std::string path = env ? env : HCDC_DEFAULT_CORA_H5;
     data::Graph g;
