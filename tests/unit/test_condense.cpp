@@ -235,11 +235,9 @@ TEST_F(Condense, GtOnTTrainChangesSValAndSurvivesACheckpointRoundTrip) {
 TEST_F(Condense, BadSettingsAreNamed) {
   auto s = settings("random");
   s.c_train = 60;  // 60 + 6 from 60 training nodes
-  s.file = "job.toml";
   expect_input_error([&] { config::in_section("job.toml", "condense", [&] { condense::condense(task, s); }); },
                      "condense.budgets", "which has only 20");
   auto t = settings("bogus");
-  t.file = "job.toml";
   // The library knows names, not job keys: the error lists the registered methods.
   try {
     condense::condense(task, t);

@@ -73,6 +73,18 @@ std::map<std::string, std::any> parse_method_sections(config::StrictTable& top) 
   return out;
 }
 
+CondensedPair finished_pair(const HcdcStart& start, const HcdcLearner& learner, double seconds) {
+  CondensedPair pair;
+  pair.s_train = start.data.s_train;
+  pair.adjacency = start.adjacency;
+  pair.s_val = {learner.s_val().detach(), start.data.s_val_y};
+  pair.history = learner.alignment_history();
+  pair.solves = learner.solves();
+  pair.skipped_solves = learner.skipped_solves();
+  pair.seconds = seconds;
+  return pair;
+}
+
 std::vector<std::string> standard_methods() {
   std::vector<std::string> out;
   for (const auto& name : methods().names())
@@ -122,9 +134,6 @@ CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const R
     out.s_train = pick_rows(set, tr);
   } else {
     HcdcStart start = prepare_hcdc(task, s);
-    out.s_train = start.data.s_train;
-    out.adjacency = start.adjacency;
-    torch::Tensor sy = start.data.s_val_y;
     std::vector<std::int64_t> owned(s.hcdc_trajectories.size());
     std::iota(owned.begin(), owned.end(), 0);
     Reducer r = reduce ? reduce : dist::local_reducer();
@@ -132,10 +141,7 @@ CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const R
     Progress progress("hcdc", learner.total_steps());
     while (learner.step()) progress.step();
     progress.step();
-    out.s_val = {learner.s_val().detach(), sy};
-    out.history = learner.alignment_history();
-    out.solves = learner.solves();
-    out.skipped_solves = learner.skipped_solves();
+    return finished_pair(start, learner, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;

@@ -32,7 +32,6 @@ struct CondenseSettings {
   std::map<std::string, std::any> sections;
   HcdcOptions hcdc;
   std::vector<search::Candidate> hcdc_trajectories;  // the candidates HCDC walks
-  std::string file = "";                              // job file, for error messages
 };
 
 struct CondensedPair {
@@ -50,6 +49,8 @@ struct HcdcStart {
   torch::Tensor adjacency;
 };
 HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s);
+// The condensed pair an HCDC learner ended with (S_train from its start, the learned S_val).
+CondensedPair finished_pair(const HcdcStart& start, const HcdcLearner& learner, double seconds);
 
 // The registered methods (condense/method.hpp), by name in listing order: those that select a
 // whole condensed set by themselves, and all of them (with those that learn S_val, as HCDC).

@@ -59,7 +59,7 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   double budget = req.budget.value_or(e.budgets.at(0));
   std::int64_t seed = req.seed.value_or(e.seeds.at(0));
   condense::CondenseSettings cs = condense_settings(e, req.method, budget, task.num_nodes, seed,
-                                                    trajectory_subset(e, cands, job.seed), job.file);
+                                                    trajectory_subset(e, cands, job.seed));
   const auto c_train = cs.c_train, c_val = cs.c_val;
   const std::string out_path = fmt::format("{}/condensed-{}.h5", job.output_dir, req.method);
   fs::create_directories(job.output_dir);
@@ -106,7 +106,7 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
                  "{} as run metrics; `hcdc run` refuses a run above hcdc.max_diverged_share = {})",
                  learner.skipped_solves(), learner.solves(), out_path, e.max_diverged_share);
   if (comm->rank() == 0) {
-    write_condensed_pair(out_path, finished_pair(start, learner, seconds), job, dataset, "hcdc", c_train, seed, task.num_classes,
+    write_condensed_pair(out_path, condense::finished_pair(start, learner, seconds), job, dataset, "hcdc", c_train, seed, task.num_classes,
                  {{"ranks", comm->size()},
                   {"steps", static_cast<double>(steps)},
                   {"seconds", seconds},

@@ -57,7 +57,7 @@ void check_feasible(const JobSpec& job, const condense::GraphTask& task, const s
     double largest = 0;
     bool any_bad = false;
     for (double b : e.budgets) {
-      auto cs = condense_settings(e, method, b, task.num_nodes, e.seeds.front(), trajectories, job.file);
+      auto cs = condense_settings(e, method, b, task.num_nodes, e.seeds.front(), trajectories);
       auto why = condense::infeasibility(task, cs);
       if (why.empty()) continue;
       any_bad = true;
@@ -70,7 +70,7 @@ void check_feasible(const JobSpec& job, const condense::GraphTask& task, const s
     // Alabama-paradox cases; the answer is always checked feasible.)
     auto fits = [&](std::int64_t c) {
       double b = static_cast<double>(c) / static_cast<double>(task.num_nodes);
-      auto cs = condense_settings(e, method, b, task.num_nodes, e.seeds.front(), trajectories, job.file);
+      auto cs = condense_settings(e, method, b, task.num_nodes, e.seeds.front(), trajectories);
       return condense::infeasibility(task, cs).empty();
     };
     std::int64_t lo = 0, hi = task.train.y.size(0) + task.val.y.size(0);  // fits(lo) or lo == 0; !fits(hi + 1)
@@ -123,7 +123,7 @@ std::optional<condense::CondensedPair> drive_hcdc_run(dist::Communicator& comm, 
   auto r = drive_hcdc(comm, learner, store, e.dist, e.hcdc.lambda_every, digest, static_cast<std::int64_t>(job.seed),
                       job.text, Resume::kIfPresent, tag);
   if (r.stopped) return std::nullopt;
-  return finished_pair(start, learner, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return condense::finished_pair(start, learner, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 }  // namespace
@@ -286,7 +286,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
     condense::CondenseSettings cs;
     if (run_ptr != nullptr) {
       const Run& run = *run_ptr;
-      cs = condense_settings(e, run.method, run.budget, task.num_nodes, run.seed, trajectories, job.file);
+      cs = condense_settings(e, run.method, run.budget, task.num_nodes, run.seed, trajectories);
       if (condense::methods().at(run.method).learns_validation) {
         auto local = dist::make_local_communicator();
         made = drive_hcdc_run(together ? comm : *local, job, task, cs, run.budget, run_checkpoints(job, run.tag),

@@ -37,7 +37,7 @@ std::pair<std::int64_t, std::int64_t> budget_sizes(const ExperimentSpec& e, doub
 
 condense::CondenseSettings condense_settings(const ExperimentSpec& e, const std::string& method, double budget,
                                              std::int64_t num_nodes, std::int64_t seed,
-                                             std::vector<search::Candidate> trajectories, const std::string& file) {
+                                             std::vector<search::Candidate> trajectories) {
   condense::CondenseSettings cs;
   std::tie(cs.c_train, cs.c_val) = budget_sizes(e, budget, num_nodes);
   cs.method = method;
@@ -46,7 +46,6 @@ condense::CondenseSettings condense_settings(const ExperimentSpec& e, const std:
   cs.sections = e.method_sections;
   cs.hcdc = e.hcdc;
   cs.hcdc_trajectories = std::move(trajectories);
-  cs.file = file;
   return cs;
 }
 
@@ -70,7 +69,7 @@ std::vector<search::Candidate> trajectory_subset(const ExperimentSpec& e, std::v
   return cands;
 }
 
-ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& file) {
+ExperimentSpec parse_experiment(config::StrictTable& top) {
   ExperimentSpec e;
   e.present = top.has("condense");
   e.space = search::parse_search_space(top.table("search"));

@@ -52,12 +52,12 @@ struct ExperimentSpec {
   DistSpec dist;
 };
 
-ExperimentSpec parse_experiment(config::StrictTable& top, const std::string& file);
+ExperimentSpec parse_experiment(config::StrictTable& top);
 
 // The settings of one condensation run of the experiment (budget fraction of n nodes).
 condense::CondenseSettings condense_settings(const ExperimentSpec& e, const std::string& method, double budget,
                                              std::int64_t num_nodes, std::int64_t seed,
-                                             std::vector<search::Candidate> trajectories, const std::string& file);
+                                             std::vector<search::Candidate> trajectories);
 
 // Throws InputError naming hcdc.max_diverged_share when more than that share of a run's
 // hypergradient solves diverged: its S_val rests on too few trajectories to report a ranking.

@@ -89,19 +89,6 @@ std::vector<std::int64_t> owned_trajectories(std::int64_t p, const dist::Communi
   return owned;
 }
 
-condense::CondensedPair finished_pair(const condense::HcdcStart& start, const condense::HcdcLearner& learner,
-                                      double seconds) {
-  condense::CondensedPair pair;
-  pair.s_train = start.data.s_train;
-  pair.adjacency = start.adjacency;
-  pair.s_val = {learner.s_val().detach(), start.data.s_val_y};
-  pair.history = learner.alignment_history();
-  pair.solves = learner.solves();
-  pair.skipped_solves = learner.skipped_solves();
-  pair.seconds = seconds;
-  return pair;
-}
-
 std::string run_digest(const std::string& config_digest, const std::string& method, double budget, std::int64_t seed) {
   return string_digest(fmt::format("{}|{}|{}|{}", config_digest, method, budget, seed));
 }

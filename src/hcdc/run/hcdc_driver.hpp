@@ -31,9 +31,6 @@ struct DriveResult {
 // The trajectories rank `comm.rank()` walks: its balanced contiguous slice of `p`.
 std::vector<std::int64_t> owned_trajectories(std::int64_t p, const dist::Communicator& comm);
 
-// The condensed pair an HCDC learner ended with (S_train from its start, the learned S_val).
-condense::CondensedPair finished_pair(const condense::HcdcStart& start, const condense::HcdcLearner& learner,
-                                      double seconds);
 
 // What identifies one condensation run (for its checkpoints): the normalised job, the method, the
 // budget and the seed.

@@ -99,7 +99,7 @@ void parse_job_sections(config::StrictTable& top, JobSpec& j) {
     hypergrad::parse_solver_kind(j.hypergrad_solvers[i], path, fmt::format("hypergrad.solvers[{}]", i));
   if (j.hypergrad_solvers.empty()) hg.fail("solvers", "must name at least one solver");
   hg.finish();
-  j.experiment = parse_experiment(top, path);
+  j.experiment = parse_experiment(top);
   top.finish();
 }
 
