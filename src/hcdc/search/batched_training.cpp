@@ -89,7 +89,7 @@ std::int64_t automatic_batch_size(const Candidate& c, std::int64_t train_rows, s
   // Speed: one step touches each candidate's training input and θ with its gradient and Adam's two
   // moments. Batching pays while the batch's share stays in a core's cache; past that a batched
   // product streams from memory and runs slower per candidate than one alone (measured:
-  // docs/results/proxy_search_speed.md), so a large candidate trains in batches of one.
+  // docs/results/speed.md), so a large candidate trains in batches of one.
   const std::int64_t hot = element_bytes * (train_rows * sample_numel + 4 * theta);
   std::int64_t size = hot > 0 ? std::clamp<std::int64_t>(kBatchCacheBytes / hot, 1, 256) : 1;
   // Memory: kept for the backward, per training row, the input and mix, each hidden layer before
