@@ -144,7 +144,8 @@ TEST(BatchedTraining, AutomaticBatchSizeShrinksWithTheRows) {
   const auto large = search::automatic_batch_size(narrow, 500000, 500000, 3 * 16, 7, 4);
   EXPECT_GT(small, 8) << "small candidates batch";
   EXPECT_LE(small, 256);
-  EXPECT_EQ(cora, 1) << "a Cora-sized first layer (1433 × 64) fills the cache alone";
+  EXPECT_LT(cora, 4) << "a Cora-sized first layer (1433 × 64) leaves room for few in the cache";
+  EXPECT_GE(cora, 1);
   EXPECT_EQ(large, 1) << "a candidate whose activations take gigabytes trains alone";
 }
 

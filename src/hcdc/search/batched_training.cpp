@@ -87,9 +87,9 @@ std::int64_t automatic_batch_size(const Candidate& c, std::int64_t train_rows, s
   const std::int64_t theta = sample_numel * c.hidden + c.hidden * c.hidden * std::max(c.layers - 2, 0) +
                              c.hidden * classes;  // the weights, in order of magnitude
   // Speed: one step touches each candidate's training input and θ with its gradient and Adam's two
-  // moments. Batching pays while the batch's share stays in a core's cache; past that a batched
-  // product streams from memory and runs slower per candidate than one alone (measured:
-  // docs/results/speed.md), so a large candidate trains in batches of one.
+  // moments. Batching pays while the batch's share stays in cache; past that a batched product
+  // streams from memory and runs slower per candidate than one alone (kBatchCacheBytes,
+  // docs/results/speed.md), so a large candidate trains in small batches or alone.
   const std::int64_t hot = element_bytes * (train_rows * sample_numel + 4 * theta);
   std::int64_t size = hot > 0 ? std::clamp<std::int64_t>(kBatchCacheBytes / hot, 1, 256) : 1;
   // Memory: kept for the backward, per training row, the input and mix, each hidden layer before
@@ -140,6 +140,11 @@ std::vector<CandidateScore> train_and_score_jobs(const std::vector<Candidate>& c
                                   : automatic_batch_size(first, train.x.size(0), eval_rows, features, classes,
                                                          static_cast<std::int64_t>(train.x.element_size()), workers);
     if (!model->batchable()) size = 1;
+    // An automatic batch leaves a unit for every worker.
+    if (batch <= 0) {
+      const auto per_worker = (static_cast<std::int64_t>(group.size()) + workers - 1) / workers;
+      size = std::max<std::int64_t>(1, std::min(size, per_worker));
+    }
     for (std::size_t at = 0; at < group.size(); at += static_cast<std::size_t>(size))
       units.push_back({model, {group.begin() + static_cast<std::ptrdiff_t>(at),
                                group.begin() + static_cast<std::ptrdiff_t>(std::min(group.size(), at + static_cast<std::size_t>(size)))}});

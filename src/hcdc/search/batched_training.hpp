@@ -22,8 +22,11 @@ struct TrainJob {
 };
 
 // Bytes of a batch's hot working set (inputs, θ, gradient, Adam's moments) that still speed up a
-// step: about a core's L2 cache.
-inline constexpr std::int64_t kBatchCacheBytes = std::int64_t{1} << 20;
+// step: measured on Cora's shapes (3 MB per candidate by automatic_batch_size's count), batches of
+// 2 / 4 / 8 / 16 / 80 took 0.80 / 0.71 / 0.97 / 1.20 / 1.29 of a batch of one's time at 1 thread
+// (hcdc_bench_proxy_search's fixed-batch rows), so the budget admits 4 of them: about a third of
+// this machine's shared L3, beyond which a batched product streams from memory.
+inline constexpr std::int64_t kBatchCacheBytes = std::int64_t{12} << 20;
 
 // How many candidates like `c` to train at once when none is asked for: as many as keep their
 // hot working set within kBatchCacheBytes (at least 1, at most 256), and fewer where the
