@@ -15,6 +15,7 @@
 #include <map>
 #include <random>
 #include <tuple>
+#include <utility>
 
 #include "hcdc/search/batched_training.hpp"
 #include "peak_memory.hpp"
@@ -74,28 +75,20 @@ void BM_ProxySearch(benchmark::State& state) {
   else if (base.count({rows, features, threads})) state.counters["x_one_at_a_time"] = base[{rows, features, threads}] / seconds;
 }
 
-// One at a time first, so each batched row can report its speed-up over it.
+// Per shape and thread count: one at a time first, so the automatic batch can report its
+// speed-up over it; then fixed batches at Cora's proxy shape, which show where batching stops
+// paying (kBatchCacheBytes).
+void proxy_search_args(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"rows", "features", "batch", "threads"});
+  for (auto [rows, features] : {std::pair<int, int>{49, 1433}, {140, 1433}, {49, 64}})
+    for (int threads : {1, 2})
+      for (int batch : {1, 0}) b->Args({rows, features, batch, threads});
+  for (int batch : {2, 4, 8, 16, 80}) b->Args({49, 1433, batch, 1});
+  for (int batch : {2, 4}) b->Args({49, 1433, batch, 2});
+}
+
 BENCHMARK(BM_ProxySearch)
-    ->ArgNames({"rows", "features", "batch", "threads"})
-    ->Args({49, 1433, 1, 1})
-    ->Args({49, 1433, 0, 1})
-    ->Args({49, 1433, 1, 2})
-    ->Args({49, 1433, 0, 2})
-    ->Args({140, 1433, 1, 1})
-    ->Args({140, 1433, 0, 1})
-    ->Args({140, 1433, 1, 2})
-    ->Args({140, 1433, 0, 2})
-    ->Args({49, 1433, 4, 1})  // fixed batches: why the automatic batch is 1 at Cora's shapes
-    ->Args({49, 1433, 80, 1})
-    ->Args({49, 1433, 2, 1})
-    ->Args({49, 1433, 8, 1})
-    ->Args({49, 1433, 16, 1})
-    ->Args({49, 1433, 4, 2})
-    ->Args({49, 1433, 2, 2})
-    ->Args({49, 64, 1, 1})
-    ->Args({49, 64, 0, 1})
-    ->Args({49, 64, 1, 2})
-    ->Args({49, 64, 0, 2})
+    ->Apply(proxy_search_args)
     ->Iterations(1)
     ->Repetitions(3)
     ->ReportAggregatesOnly(false)
