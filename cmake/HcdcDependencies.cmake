@@ -17,6 +17,15 @@ hcdc_require(spdlog libspdlog-dev)
 hcdc_require(CLI11 libcli11-dev)
 hcdc_require(tomlplusplus libtomlplusplus-dev)
 hcdc_require(nlohmann_json nlohmann-json3-dev)
+# .npz archives (zip). Through pkg-config: Debian 12's libzip CMake config also imports the
+# zipcmp/zipmerge/ziptool programs, which libzip-dev does not install, and then fails.
+hcdc_require(PkgConfig pkg-config)
+pkg_check_modules(LIBZIP IMPORTED_TARGET libzip)
+if(NOT LIBZIP_FOUND)
+  message(FATAL_ERROR "hcdc: dependency 'libzip' not found. Install the Debian package 'libzip-dev' "
+                      "(bash scripts/setup.sh installs every dependency).")
+endif()
+hcdc_require(xtensor libxtensor-dev) # .npy arrays inside them (xtensor's reader)
 # The analysis tools need Debian's python3 (python3-h5py etc.), not a pyenv/conda interpreter
 # that happens to come first on PATH.
 if(NOT Python3_EXECUTABLE AND EXISTS /usr/bin/python3)

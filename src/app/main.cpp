@@ -16,6 +16,8 @@
 #include "hcdc/dist/communicator.hpp"
 #include "hcdc/data/fashion_mnist.hpp"
 #include "hcdc/data/gaussian_images.hpp"
+#include "hcdc/data/npz_graph.hpp"
+#include "hcdc/data/ogb_raw.hpp"
 #include "hcdc/io/inspect.hpp"
 #include "hcdc/io/schema.hpp"
 #include "hcdc/run/condense_command.hpp"
@@ -63,6 +65,30 @@ int main(int argc, char** argv) {
     data::write_image_set(fm_out, data::load_fashion_mnist(fm),
                           {static_cast<std::int64_t>(fm.seed), cmdline, fm.src_dir});
     spdlog::info("wrote {}", fm_out);
+  });
+
+  std::string npz_src, npz_out;
+  std::int64_t npz_split = 0;
+  auto* imp_npz = imp->add_subcommand(
+      "npz", "Graph in heterophilous-graphs' .npz layout (tolokers, minesweeper, ...) -> hcdc.graph");
+  imp_npz->add_option("--src", npz_src, ".npz with node_features, node_labels, edges, train/val/test_masks")->required();
+  imp_npz->add_option("--out", npz_out, "Output HDF5 file")->required();
+  imp_npz->add_option("--split", npz_split, "Which of the file's splits (row of the masks)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  imp_npz->callback([&] {
+    data::write_graph(npz_out, data::load_npz_graph(npz_src, npz_split),
+                      {std::nullopt, cmdline, data::npz_source(npz_src, npz_split)});
+    spdlog::info("wrote {}", npz_out);
+  });
+  std::string ogb_src, ogb_out, ogb_scheme;
+  auto* imp_ogb = imp->add_subcommand("ogb", "OGB node-property graph in its raw CSV layout (ogbn-arxiv, ...) -> hcdc.graph");
+  imp_ogb->add_option("--src", ogb_src, "Dataset folder holding raw/ and split/")->required();
+  imp_ogb->add_option("--out", ogb_out, "Output HDF5 file")->required();
+  imp_ogb->add_option("--split-scheme", ogb_scheme, "Folder under split/ (default: the only one)");
+  imp_ogb->callback([&] {
+    data::write_graph(ogb_out, data::load_ogb_raw(ogb_src, ogb_scheme), {std::nullopt, cmdline, ogb_src});
+    spdlog::info("wrote {}", ogb_out);
   });
 
   // generate

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "hcdc/core/error.hpp"
+#include "hcdc/data/edge_list.hpp"
 
 namespace hcdc::data {
 namespace {
@@ -45,7 +46,7 @@ Graph generate_csbm(const CsbmOptions& o) {
 
   // Edges: pick an endpoint uniformly, the other's class by homophily, then a member uniformly.
   const auto m = static_cast<std::int64_t>(std::llround(o.avg_degree * static_cast<double>(n) / 2.0));
-  std::vector<std::pair<std::int64_t, std::int64_t>> edges;
+  EdgeList edges;
   edges.reserve(static_cast<std::size_t>(2 * m));
   std::uniform_int_distribution<std::int64_t> node(0, n - 1), other(0, C - 2);
   std::bernoulli_distribution same(o.homophily);
@@ -59,21 +60,9 @@ Graph generate_csbm(const CsbmOptions& o) {
     }
     const auto& pool = members[cv];
     std::int64_t v = pool[std::uniform_int_distribution<std::size_t>(0, pool.size() - 1)(rng)];
-    if (u == v) continue;  // no self-loops
-    edges.emplace_back(u, v);
-    edges.emplace_back(v, u);
+    edges.emplace_back(u, v);  // self-loops and repeats are dropped below
   }
-  std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-  g.indptr.assign(static_cast<std::size_t>(n + 1), 0);
-  g.indices.reserve(edges.size());
-  for (auto& [u, v] : edges) {
-    ++g.indptr[u + 1];
-    g.indices.push_back(v);
-  }
-  for (std::int64_t i = 0; i < n; ++i) g.indptr[i + 1] += g.indptr[i];
-  edges.clear();
-  edges.shrink_to_fit();
+  set_undirected_adjacency(g, std::move(edges));
 
   // Features: class means with norm feature_signal, unit Gaussian noise.
   std::normal_distribution<float> gauss(0.0f, 1.0f);

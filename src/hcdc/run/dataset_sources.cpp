@@ -1,10 +1,13 @@
 // The built-in dataset sources: Fashion-MNIST (Debian's IDX files), the cSBM graph generator,
-// Gaussian-mixture images, and an existing hcdc file.
+// Gaussian-mixture images, graphs imported from .npz (heterophilous-graphs) and OGB's raw layout,
+// and an existing hcdc file.
 #include "hcdc/data/csbm.hpp"
 #include "hcdc/data/fashion_mnist.hpp"
 #include "hcdc/data/gaussian_images.hpp"
 #include "hcdc/data/graph.hpp"
 #include "hcdc/data/image_set.hpp"
+#include "hcdc/data/npz_graph.hpp"
+#include "hcdc/data/ogb_raw.hpp"
 #include "hcdc/run/dataset_source.hpp"
 
 namespace hcdc::run {
@@ -60,6 +63,31 @@ DatasetRecipe gaussian_images(config::StrictTable& t, std::uint64_t seed) {
   return generated(o, "generated: gaussian-images", data::generate_gaussian_images, data::write_image_set);
 }
 
+struct NpzOptions {
+  std::string src;
+  std::int64_t split = 0;
+};
+
+DatasetRecipe npz_graph(config::StrictTable& t, std::uint64_t) {
+  NpzOptions o;
+  o.src = t.require<std::string>("src");
+  o.split = t.get<std::int64_t>("split", o.split);
+  return generated(o, data::npz_source(o.src, o.split), [](const NpzOptions& n) { return data::load_npz_graph(n.src, n.split); },
+                   data::write_graph);
+}
+
+struct OgbOptions {
+  std::string src, split_scheme;
+};
+
+DatasetRecipe ogb_graph(config::StrictTable& t, std::uint64_t) {
+  OgbOptions o;
+  o.src = t.require<std::string>("src");
+  o.split_scheme = t.get<std::string>("split_scheme", o.split_scheme);
+  return generated(o, o.src, [](const OgbOptions& g) { return data::load_ogb_raw(g.src, g.split_scheme); },
+                   data::write_graph);
+}
+
 DatasetRecipe existing_file(config::StrictTable& t, std::uint64_t) {
   return {t.require<std::string>("path"), nullptr, {}};
 }
@@ -76,6 +104,10 @@ HCDC_REGISTER(dataset_sources(), "fashion-mnist", 10,
 HCDC_REGISTER(dataset_sources(), "csbm", 20, DatasetSource{"contextual stochastic block model graph (seeded)", csbm});
 HCDC_REGISTER(dataset_sources(), "gaussian-images", 30,
               DatasetSource{"Gaussian-mixture image set (seeded)", gaussian_images});
+HCDC_REGISTER(dataset_sources(), "npz", 34,
+              DatasetSource{"a graph in heterophilous-graphs' .npz layout (src = file, split = mask row)", npz_graph});
+HCDC_REGISTER(dataset_sources(), "ogb", 36,
+              DatasetSource{"an OGB node-property graph in its raw CSV layout (src = folder, split_scheme)", ogb_graph});
 HCDC_REGISTER(dataset_sources(), "file", 40,
               DatasetSource{"an existing hcdc HDF5 file, e.g. Cora from analysis/import_planetoid.py", existing_file});
 
