@@ -5,6 +5,7 @@ import datetime
 import json
 import os
 import subprocess
+import sys
 
 import h5py
 
@@ -64,3 +65,24 @@ def atomic_h5(path):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def open_checked(path, schema_name):
+    """An h5py.File open for reading, after checking that it carries `schema_name`; otherwise
+    one error line naming the file and the field, exit 2."""
+    if not os.path.isfile(path):
+        print(f"error: {path}: file does not exist", file=sys.stderr)
+        raise SystemExit(2)
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        print(f"error: {path}: not an HDF5 file ({e})", file=sys.stderr)
+        raise SystemExit(2)
+    found = f.attrs.get("schema_name")
+    if isinstance(found, bytes):
+        found = found.decode()
+    if found != schema_name:
+        f.close()
+        print(f"error: {path}: schema_name: {found!r}, expected {schema_name!r}", file=sys.stderr)
+        raise SystemExit(2)
+    return f

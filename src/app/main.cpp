@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 #include <exception>
+#include <functional>
+#include <utility>
 
 #include "hcdc/condense/condensers.hpp"
 #include "hcdc/core/error.hpp"
@@ -95,21 +97,42 @@ int main(int argc, char** argv) {
   auto* gen = app.add_subcommand("generate", "Write a seeded synthetic dataset");
   gen->require_subcommand(1);
   data::CsbmOptions cs;
-  std::string cs_out;
+  std::string cs_out, cs_preset;
   auto* gen_cs = gen->add_subcommand("csbm", "Contextual stochastic block model graph -> hcdc.graph");
   gen_cs->add_option("--out", cs_out, "Output HDF5 file")->required();
-  gen_cs->add_option("--nodes", cs.num_nodes, "Number of nodes")->capture_default_str();
-  gen_cs->add_option("--classes", cs.num_classes, "Number of classes")->capture_default_str();
-  gen_cs->add_option("--features", cs.num_features, "Feature dimension")->capture_default_str();
-  gen_cs->add_option("--avg-degree", cs.avg_degree, "Mean degree")->capture_default_str();
-  gen_cs->add_option("--homophily", cs.homophily, "Fraction of intra-class edges")->capture_default_str();
-  gen_cs->add_option("--signal", cs.feature_signal, "Norm of the class means")->capture_default_str();
-  gen_cs->add_option("--train-per-class", cs.train_per_class, "Training nodes per class")->capture_default_str();
-  gen_cs->add_option("--val", cs.num_val, "Validation nodes")->capture_default_str();
-  gen_cs->add_option("--test", cs.num_test, "Test nodes")->capture_default_str();
+  gen_cs->add_option("--preset", cs_preset,
+                     fmt::format("Shape of a real graph ({}); options given beside it override its values",
+                                 fmt::join(data::csbm_preset_names(), ", ")))
+      ->check(CLI::IsMember(data::csbm_preset_names()));
+  // Each sizing option with how it lands in CsbmOptions, so a preset can be applied first and
+  // the options the user gave then override it.
+  std::vector<std::pair<CLI::Option*, std::function<void(data::CsbmOptions&)>>> cs_given;
+  auto cs_opt = [&](const char* flag, auto data::CsbmOptions::*field, const char* help) {
+    CLI::Option* opt = gen_cs->add_option(flag, cs.*field, help)->capture_default_str();
+    cs_given.emplace_back(opt, [field, &cs](data::CsbmOptions& o) { o.*field = cs.*field; });
+  };
+  cs_opt("--nodes", &data::CsbmOptions::num_nodes, "Number of nodes");
+  cs_opt("--classes", &data::CsbmOptions::num_classes, "Number of classes");
+  cs_opt("--features", &data::CsbmOptions::num_features, "Feature dimension");
+  cs_opt("--avg-degree", &data::CsbmOptions::avg_degree, "Mean degree");
+  cs_opt("--homophily", &data::CsbmOptions::homophily, "Fraction of intra-class edges");
+  cs_opt("--signal", &data::CsbmOptions::feature_signal, "Norm of the class means");
+  cs_opt("--degree-exponent", &data::CsbmOptions::degree_exponent,
+         "Power-law degree exponent γ > 2 (degree-corrected), 0 = off");
+  cs_opt("--train-per-class", &data::CsbmOptions::train_per_class, "Training nodes per class");
+  cs_opt("--train", &data::CsbmOptions::num_train, "Training nodes drawn regardless of class (0: --train-per-class)");
+  cs_opt("--val", &data::CsbmOptions::num_val, "Validation nodes");
+  cs_opt("--test", &data::CsbmOptions::num_test, "Test nodes");
   gen_cs->add_option("--seed", cs.seed, "Seed")->capture_default_str();
   gen_cs->callback([&] {
-    data::write_graph(cs_out, data::generate_csbm(cs), {static_cast<std::int64_t>(cs.seed), cmdline, "generated: csbm"});
+    data::CsbmOptions o = cs;
+    if (!cs_preset.empty()) {
+      o = data::csbm_preset(cs_preset, data::CsbmOptions{});
+      o.seed = cs.seed;
+      for (auto& [opt, apply] : cs_given)
+        if (opt->count() > 0) apply(o);
+    }
+    data::write_graph(cs_out, data::generate_csbm(o), {static_cast<std::int64_t>(o.seed), cmdline, "generated: csbm"});
     spdlog::info("wrote {}", cs_out);
   });
   data::GaussianImagesOptions gi;

@@ -36,13 +36,17 @@ DatasetRecipe fashion_mnist(config::StrictTable& t, std::uint64_t seed) {
 
 DatasetRecipe csbm(config::StrictTable& t, std::uint64_t seed) {
   data::CsbmOptions o;
+  const std::string preset = t.get<std::string>("preset", "");
+  if (!preset.empty()) o = data::csbm_preset(preset, o);  // the keys below override the preset's values
   o.num_nodes = t.get<std::int64_t>("num_nodes", o.num_nodes);
   o.num_classes = t.get<std::int64_t>("num_classes", o.num_classes);
   o.num_features = t.get<std::int64_t>("num_features", o.num_features);
   o.avg_degree = t.get<double>("avg_degree", o.avg_degree);
   o.homophily = t.get<double>("homophily", o.homophily);
   o.feature_signal = t.get<double>("feature_signal", o.feature_signal);
+  o.degree_exponent = t.get<double>("degree_exponent", o.degree_exponent);
   o.train_per_class = t.get<std::int64_t>("train_per_class", o.train_per_class);
+  o.num_train = t.get<std::int64_t>("num_train", o.num_train);
   o.num_val = t.get<std::int64_t>("num_val", o.num_val);
   o.num_test = t.get<std::int64_t>("num_test", o.num_test);
   o.seed = seed;
