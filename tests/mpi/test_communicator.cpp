@@ -62,7 +62,7 @@ TEST(Mpi, GatheredResultRowsAreBitExactAndInRankOrder) {
       EXPECT_EQ(all[i].seed, k);
       EXPECT_EQ(all[i].score, 1.0 / 3.0 + r);  // exact, not approximately
       EXPECT_EQ(all[i].val_loss, std::nextafter(0.1, 1.0));
-      EXPECT_TRUE(std::signbit(all[i].test_acc));
+      EXPECT_TRUE(std::signbit(all[i].test_score));
       EXPECT_EQ(all[i].seconds, 1e-300 * (k + 1));
     }
   EXPECT_EQ(i, all.size());

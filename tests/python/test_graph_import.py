@@ -172,6 +172,9 @@ class NpzImport(ImportCase):
         twos = base["test_masks"].astype(np.uint8)
         twos[0, 0] = 2
         self.bad(dict(base, test_masks=twos), "test_masks", "0/1")
+        forged = base["val_masks"].copy()
+        forged.view(np.uint8)[0, 1] = 2  # a bool array holding the byte 2 (read as bool: undefined)
+        self.bad(dict(base, val_masks=forged), "val_masks", "0/1")
         self.bad(dict(base, node_features=base["node_features"].astype(np.complex64)), "node_features", "dtype")
 
     def test_not_an_archive_and_a_damaged_entry(self):

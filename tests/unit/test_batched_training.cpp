@@ -68,8 +68,8 @@ TEST(BatchedTraining, ScoresEqualOneAtATimeTraining) {
   double spread = 0;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     EXPECT_NEAR(together[i].val_loss, alone[i].val_loss, 1e-9 * (1 + std::abs(alone[i].val_loss))) << "job " << i;
-    EXPECT_EQ(together[i].val_acc, alone[i].val_acc) << "job " << i;
-    EXPECT_EQ(together[i].test_acc, alone[i].test_acc) << "job " << i;
+    EXPECT_EQ(together[i].val_score, alone[i].val_score) << "job " << i;
+    EXPECT_EQ(together[i].test_score, alone[i].test_score) << "job " << i;
     spread = std::max(spread, std::abs(alone[i].val_loss - alone[0].val_loss));
   }
   EXPECT_GT(spread, 1e-3) << "the candidates should differ, or the comparison shows nothing";
@@ -83,7 +83,7 @@ TEST(BatchedTraining, ABatchOfOneIsTheOneAtATimePathBitForBit) {
   for (auto [i, c, s] : {std::tuple<std::size_t, std::size_t, std::uint64_t>{0, 1, 4}, {1, 6, 0}}) {
     auto ref = search::train_and_score(cands[c], train, val, nullptr, 3, s, t);
     EXPECT_EQ(got[i].val_loss, ref.val_loss);
-    EXPECT_EQ(got[i].val_acc, ref.val_acc);
+    EXPECT_EQ(got[i].val_score, ref.val_score);
   }
 }
 
@@ -119,7 +119,7 @@ TEST(BatchedTraining, WorkerThreadsDoNotChangeTheScores) {
   EXPECT_EQ(reported, static_cast<std::int64_t>(jobs.size()));
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     EXPECT_EQ(one[i].val_loss, two[i].val_loss) << "job " << i;
-    EXPECT_EQ(one[i].val_acc, two[i].val_acc) << "job " << i;
+    EXPECT_EQ(one[i].val_score, two[i].val_score) << "job " << i;
   }
 }
 

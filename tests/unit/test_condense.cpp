@@ -136,7 +136,7 @@ TEST_F(Condense, HcdcLowersTheAlignmentLossAndRaisesRankingOverItsRandomStart) {
   auto cands = search::make_candidates(sp);
   search::TrainSettings ts{100, 0.02, 5e-4};
   std::vector<double> truth;
-  for (auto& c : cands) truth.push_back(search::train_and_score(c, task.train, task.val, nullptr, 3, 0, ts).val_acc);
+  for (auto& c : cands) truth.push_back(search::train_and_score(c, task.train, task.val, nullptr, 3, 0, ts).val_score);
 
   auto s = settings("hcdc");
   s.c_val = 9;

@@ -175,7 +175,7 @@ TEST_F(RoundTrip, Results) {
   auto b = io::read_results(path("r.h5"));
   ASSERT_EQ(b.rows.size(), 2u);
   EXPECT_EQ(b.rows[1].proxy, "hcdc");
-  EXPECT_DOUBLE_EQ(b.rows[0].test_acc, 0.79);
+  EXPECT_DOUBLE_EQ(b.rows[0].test_score, 0.79);
   EXPECT_EQ(b.candidate_lambda, r.candidate_lambda);
   EXPECT_EQ(b.candidate_name, r.candidate_name);
   expect_standard_attributes(path("r.h5"), io::kResultsSchema);

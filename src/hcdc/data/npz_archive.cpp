@@ -118,7 +118,8 @@ void with_typed(Parsed& p, const std::string& path, const std::string& name, Use
   auto unsupported = [&] { throw InputError(path, name, "dtype '" + t + "' is not supported"); };
   const std::size_t bytes = p.file.m_word_size;
   switch (p.kind) {
-    case Kind::kBool: return use(std::move(p.file).cast<bool>());
+    // Bytes, not bool: a byte other than 0/1 read as bool is undefined behaviour; callers check.
+    case Kind::kBool: return use(std::move(p.file).cast<std::uint8_t>(false));
     case Kind::kSigned:
       if (bytes == 1) return use(std::move(p.file).cast<std::int8_t>());
       if (bytes == 2) return use(std::move(p.file).cast<std::int16_t>());

@@ -25,7 +25,7 @@ void write_results(const std::string& path, const Results& r, const std::functio
     f.write("rows/seed", column<std::int64_t>(r.rows, [](auto& x) { return x.seed; }));
     f.write("rows/score", column<double>(r.rows, [](auto& x) { return x.score; }));
     f.write("rows/val_loss", column<double>(r.rows, [](auto& x) { return x.val_loss; }));
-    f.write("rows/test_acc", column<double>(r.rows, [](auto& x) { return x.test_acc; }));
+    f.write("rows/test_acc", column<double>(r.rows, [](auto& x) { return x.test_score; }));
     f.write("rows/seconds", column<double>(r.rows, [](auto& x) { return x.seconds; }));
     if (!r.candidate_lambda.empty()) {
       auto p = static_cast<std::int64_t>(r.candidate_lambda.size());

@@ -16,7 +16,7 @@ struct ResultRow {
   std::int64_t seed = 0;
   double score = 0;        // validation accuracy on the proxy's validation data
   double val_loss = 0;
-  double test_acc = 0;     // accuracy on the original test split
+  double test_score = 0;     // accuracy on the original test split
   double seconds = 0;      // wall time of training + scoring this row
 };
 

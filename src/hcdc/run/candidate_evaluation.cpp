@@ -56,8 +56,8 @@ std::vector<io::ResultRow> truth_rows(const condense::GraphTask& task, const std
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const auto s = static_cast<std::int64_t>(jobs[i].seed);
     const auto& r = scores[i];
-    rows.push_back({static_cast<std::int64_t>(jobs[i].candidate), s < seeds ? "whole" : "whole-noise", s, r.val_acc,
-                    r.val_loss, r.test_acc, r.seconds});
+    rows.push_back({static_cast<std::int64_t>(jobs[i].candidate), s < seeds ? "whole" : "whole-noise", s, r.val_score,
+                    r.val_loss, r.test_score, r.seconds});
   }
   return rows;
 }
@@ -92,19 +92,19 @@ Truth truth_from_rows(const std::vector<io::ResultRow>& rows, std::size_t n, int
                                    i / static_cast<std::size_t>(total_seeds), i % static_cast<std::size_t>(total_seeds),
                                    rows.size(), n, total_seeds));
   Truth t;
-  t.val_acc.assign(n, 0);
+  t.val_score.assign(n, 0);
   t.val_loss.assign(n, 0);
-  t.test_acc.assign(n, 0);
-  t.noise_val_acc.assign(n, 0);
+  t.test_score.assign(n, 0);
+  t.noise_val_score.assign(n, 0);
   for (const auto& r : rows) {
     auto c = static_cast<std::size_t>(r.candidate);
     if (r.proxy == "whole") {
-      t.val_acc[c] += r.score / seeds;
+      t.val_score[c] += r.score / seeds;
       t.val_loss[c] += r.val_loss / seeds;
-      t.test_acc[c] += r.test_acc / seeds;
+      t.test_score[c] += r.test_score / seeds;
       if (r.seed == 0) t.search_seconds += r.seconds;
     } else {
-      t.noise_val_acc[c] += r.score / seeds;
+      t.noise_val_score[c] += r.score / seeds;
     }
   }
   t.rows = rows;
@@ -186,14 +186,14 @@ std::vector<io::ResultRow> proxy_rows(const condense::GraphTask& task, const std
   std::vector<io::ResultRow> rows;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const auto& r = scores[i];
-    rows.push_back({static_cast<std::int64_t>(jobs[i].candidate), tag, seed, r.val_acc, r.val_loss, r.test_acc, r.seconds});
+    rows.push_back({static_cast<std::int64_t>(jobs[i].candidate), tag, seed, r.val_score, r.val_loss, r.test_score, r.seconds});
   }
   return rows;
 }
 
 ProxyMetrics proxy_metrics(const std::vector<io::ResultRow>& rows, const Truth& truth, const std::string& proxy_score) {
-  if (rows.size() != truth.val_acc.size())
-    throw std::logic_error(fmt::format("proxy_metrics: {} rows for {} candidates", rows.size(), truth.val_acc.size()));
+  if (rows.size() != truth.val_score.size())
+    throw std::logic_error(fmt::format("proxy_metrics: {} rows for {} candidates", rows.size(), truth.val_score.size()));
   std::vector<double> proxy, proxy_acc;
   ProxyMetrics m;
   for (const auto& r : rows) {
@@ -201,11 +201,11 @@ ProxyMetrics proxy_metrics(const std::vector<io::ResultRow>& rows, const Truth& 
     proxy_acc.push_back(r.score);
     m.proxy_seconds += r.seconds;
   }
-  m.rho = search::spearman_rho(proxy, truth.val_acc);
-  m.rho_acc = search::spearman_rho(proxy_acc, truth.val_acc);
-  m.tau = search::kendall_tau_b(proxy, truth.val_acc);
-  m.regret = search::top1_regret(proxy, truth.val_acc);
-  m.perf = truth.test_acc[search::argmax(proxy)];
+  m.rho = search::spearman_rho(proxy, truth.val_score);
+  m.rho_acc = search::spearman_rho(proxy_acc, truth.val_score);
+  m.tau = search::kendall_tau_b(proxy, truth.val_score);
+  m.regret = search::top1_regret(proxy, truth.val_score);
+  m.perf = truth.test_score[search::argmax(proxy)];
   return m;
 }
 

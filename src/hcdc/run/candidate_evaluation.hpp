@@ -22,8 +22,8 @@ struct CandidateRange {
 };
 
 struct Truth {
-  std::vector<double> val_acc, val_loss, test_acc;  // mean over seeds, per candidate
-  std::vector<double> noise_val_acc;                // a second ground truth on disjoint seeds
+  std::vector<double> val_score, val_loss, test_score;  // mean over seeds, per candidate
+  std::vector<double> noise_val_score;                // a second ground truth on disjoint seeds
   double search_seconds = 0;                        // one training per candidate (seed 0)
   std::vector<io::ResultRow> rows;
   std::string key;  // its truth_key, when it came from load_or_compute_truth

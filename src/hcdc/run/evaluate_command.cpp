@@ -179,9 +179,10 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
                  sliced.begin, sliced.end, p, comm->size(), rows.size(), seconds(), out);
       if (whole) {
         Truth t = truth_from_rows(rows, cands.size(), e.evaluate.truth_seeds, e.evaluate.noise_ceiling, out);
-        auto best = search::argmax(t.val_acc);
-        fmt::print("evaluate: search on the original picks {} (validation accuracy {:.4f}, test accuracy {:.4f})\n",
-                   cands[best].name, t.val_acc[best], t.test_acc[best]);
+        auto best = search::argmax(t.val_score);
+        const std::string& metric = search::score_metric_name(e.evaluate.truth.metric);
+        fmt::print("evaluate: search on the original picks {} (validation {} {:.4f}, test {} {:.4f})\n",
+                   cands[best].name, metric, t.val_score[best], metric, t.test_score[best]);
       }
     }
     comm->barrier();
@@ -218,6 +219,7 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
       write_summary(f, summary);
       f.set_attr("proxy_file", req.proxy);
       f.set_attr("proxy_score", e.evaluate.proxy_score);
+      f.set_attr("metric", search::score_metric_name(e.evaluate.truth.metric));
       f.set_attr("ranks", static_cast<std::int64_t>(comm->size()));
       f.set_attr("seconds", seconds());
     });
@@ -225,8 +227,8 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
     if (truth) {
       const auto& m = summary.front().m;
       fmt::print("evaluate: {} proxy vs ground truth: Spearman ρ {:.3f}, Kendall τ-b {:.3f}, top-1 regret {:.4f}, "
-                 "test accuracy of its pick {:.4f}; search {:.1f}s on the proxy vs {:.1f}s on the original\n",
-                 cs.method, m.rho, m.tau, m.regret, m.perf, m.proxy_seconds, truth->search_seconds);
+                 "test {} of its pick {:.4f}; search {:.1f}s on the proxy vs {:.1f}s on the original\n",
+                 cs.method, m.rho, m.tau, m.regret, search::score_metric_name(e.evaluate.truth.metric), m.perf, m.proxy_seconds, truth->search_seconds);
     }
   }
   comm->barrier();

@@ -149,14 +149,16 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   spdlog::info("experiment '{}': {} candidates, methods {}, budgets {}, seeds {}", job.name, cands.size(),
                fmt::join(e.methods, ","), fmt::join(e.budgets, ","), fmt::join(e.seeds, ","));
   Truth truth = load_or_compute_truth(job, dataset, task, cands, comm);
-  double ceiling = e.evaluate.noise_ceiling ? search::spearman_rho(truth.val_acc, truth.noise_val_acc) : std::nan("");
-  std::size_t best_val = search::argmax(truth.val_acc);
-  double whole_perf = truth.test_acc[best_val];
-  double best_test = *std::max_element(truth.test_acc.begin(), truth.test_acc.end());
-  spdlog::info("ground truth: val acc {:.3f}..{:.3f}; search on the original picks {} (test {:.4f}); best test {:.4f}; "
+  double ceiling = e.evaluate.noise_ceiling ? search::spearman_rho(truth.val_score, truth.noise_val_score) : std::nan("");
+  std::size_t best_val = search::argmax(truth.val_score);
+  double whole_perf = truth.test_score[best_val];
+  double best_test = *std::max_element(truth.test_score.begin(), truth.test_score.end());
+  const std::string& metric = search::score_metric_name(e.evaluate.truth.metric);
+  spdlog::info("ground truth: val {} {:.3f}..{:.3f}; search on the original picks {} (test {:.4f}); best test {:.4f}; "
                "noise ceiling ρ = {:.3f}",
-               *std::min_element(truth.val_acc.begin(), truth.val_acc.end()),
-               *std::max_element(truth.val_acc.begin(), truth.val_acc.end()), cands[best_val].name, whole_perf,
+               metric,
+               *std::min_element(truth.val_score.begin(), truth.val_score.end()),
+               *std::max_element(truth.val_score.begin(), truth.val_score.end()), cands[best_val].name, whole_perf,
                best_test, ceiling);
 
   if (root) fs::create_directories(job.output_dir + "/condensed");
@@ -237,6 +239,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
       f.set_attr("best_test_acc", best_test);
       f.set_attr("original_search_seconds", truth.search_seconds);
       f.set_attr("proxy_score", e.evaluate.proxy_score);
+      f.set_attr("metric", search::score_metric_name(e.evaluate.truth.metric));
     });
   };
   auto log_run = [](const SummaryRow& row, const std::string& tag) {
@@ -367,13 +370,15 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   // The table: rows = methods, columns = budgets; ρ ± std and Perf ± std over seeds.
   std::string md = fmt::format("# {} — proxy ranking quality\n\n", job.name);
   md += fmt::format("Dataset `{}`, {} candidates ({} space, K = {}), proxy score: S_val {}. "
-                    "Ground truth: validation accuracy on the original graph, mean of {} seeds "
-                    "(range {:.1f}–{:.1f}%).\n\n",
-                    dataset, cands.size(), e.space.kind, e.space.order, e.evaluate.proxy_score, e.evaluate.truth_seeds,
-                    100 * *std::min_element(truth.val_acc.begin(), truth.val_acc.end()),
-                    100 * *std::max_element(truth.val_acc.begin(), truth.val_acc.end()));
+                    "Ground truth: validation {} on the original graph, mean of {} seeds "
+                    "(range {:.1f}–{:.1f}%). Perf: the test {} of the proxy's pick.\n\n",
+                    dataset, cands.size(), e.space.kind, e.space.order, e.evaluate.proxy_score,
+                    search::score_metric_name(e.evaluate.truth.metric), e.evaluate.truth_seeds,
+                    100 * *std::min_element(truth.val_score.begin(), truth.val_score.end()),
+                    100 * *std::max_element(truth.val_score.begin(), truth.val_score.end()),
+                    search::score_metric_name(e.evaluate.truth.metric));
   md += "| method |";
-  for (double b : e.budgets) md += fmt::format(" ρ @ {:.1f}% | Perf @ {:.1f}% |", 100 * b, 100 * b);
+  for (double b : e.budgets) md += fmt::format(" ρ @ {:.3g}% | Perf @ {:.3g}% |", 100 * b, 100 * b);
   md += " diverged solves |\n|---|";
   for (std::size_t i = 0; i < e.budgets.size(); ++i) md += "---|---|";
   md += "---|\n";
@@ -395,10 +400,11 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
     md += solves > 0 ? fmt::format(" {} of {} |\n", skipped, solves) : " – |\n";
   }
   double speedup = truth.search_seconds / mean(all_proxy_seconds);
-  md += fmt::format("\nWhole graph: search on the original picks {} with test accuracy {:.1f}%; best test accuracy "
+  md += fmt::format("\nWhole graph: search on the original picks {} with test {} {:.1f}%; best test {} "
                     "among the candidates {:.1f}%. Noise ceiling (ρ between two ground truths on disjoint seeds): "
                     "{:.2f}.\n",
-                    cands[best_val].name, 100 * whole_perf, 100 * best_test, ceiling);
+                    cands[best_val].name, search::score_metric_name(e.evaluate.truth.metric), 100 * whole_perf,
+                    search::score_metric_name(e.evaluate.truth.metric), 100 * best_test, ceiling);
   md += fmt::format("Search time: original {:.1f}s, proxy {:.1f}s on average: speed-up {:.1f}×.\n", truth.search_seconds,
                     mean(all_proxy_seconds), speedup);
   md += "Diverged solves: HCDC's hypergradient solves (one per trajectory and S_val update) whose Neumann/CG solve "

@@ -83,6 +83,11 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
   e.evaluate.proxy_score = ev.get<std::string>("proxy_score", e.evaluate.proxy_score);
   if (e.evaluate.proxy_score != "loss" && e.evaluate.proxy_score != "accuracy")
     ev.fail("proxy_score", "must be loss or accuracy");
+  const std::string metric = ev.get<std::string>("metric", search::score_metric_name(e.evaluate.truth.metric));
+  if (std::find(search::score_metric_names().begin(), search::score_metric_names().end(), metric) ==
+      search::score_metric_names().end())
+    ev.fail("metric", fmt::format("must be one of {}", fmt::join(search::score_metric_names(), ", ")));
+  e.evaluate.truth.metric = e.evaluate.proxy.metric = search::parse_score_metric(metric);
   e.evaluate.normalize_features = ev.get<bool>("normalize_features", e.evaluate.normalize_features);
   e.evaluate.batch_candidates = ev.get<std::int64_t>("batch_candidates", e.evaluate.batch_candidates);
   if (e.evaluate.batch_candidates < 0) ev.fail("batch_candidates", "must be >= 0 (0: automatic, 1: one at a time)");

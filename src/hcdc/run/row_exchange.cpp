@@ -63,7 +63,7 @@ std::vector<io::ResultRow> gather_rows(dist::Communicator& comm, const std::vect
   std::string text;
   for (const auto& r : mine)
     text += fmt::format("{}\t{}\t{}\t{:a}\t{:a}\t{:a}\t{:a}\n", r.candidate, r.proxy, r.seed, r.score, r.val_loss,
-                        r.test_acc, r.seconds);
+                        r.test_score, r.seconds);
   return gather_lines<io::ResultRow>(comm, text, 7, [](const std::vector<std::string>& f) {
     return io::ResultRow{std::stoll(f[0]), f[1], std::stoll(f[2]), parse_hex(f[3]), parse_hex(f[4]), parse_hex(f[5]),
                          parse_hex(f[6])};

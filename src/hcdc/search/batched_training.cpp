@@ -26,10 +26,6 @@ torch::Tensor per_candidate_ce(const torch::Tensor& logits, const torch::Tensor&
   return -picked.squeeze(2).mean(1);
 }
 
-torch::Tensor per_candidate_accuracy(const torch::Tensor& logits, const torch::Tensor& labels) {
-  return logits.argmax(2).eq(labels.unsqueeze(0)).to(torch::kDouble).mean(1);
-}
-
 // One batch of jobs whose candidates share a shape, trained together.
 // `share_of` divides the batch's wall time among its jobs (and the workers running beside it).
 std::vector<CandidateScore> train_batch(const std::vector<Candidate>& cands, const std::vector<TrainJob>& jobs,
@@ -64,16 +60,16 @@ std::vector<CandidateScore> train_batch(const std::vector<Candidate>& cands, con
   };
   torch::Tensor val_logits = logits_on(val);
   torch::Tensor val_loss = per_candidate_ce(val_logits, val.y).to(torch::kDouble);
-  torch::Tensor val_acc = per_candidate_accuracy(val_logits, val.y);
-  torch::Tensor test_acc;
-  if (test) test_acc = per_candidate_accuracy(logits_on(*test), test->y);
+  torch::Tensor val_score = per_candidate_metric(t.metric, val_logits, val.y);
+  torch::Tensor test_score;
+  if (test) test_score = per_candidate_metric(t.metric, logits_on(*test), test->y);
   const double share = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / share_of;
   std::vector<CandidateScore> out(jobs.size());
   for (std::size_t b = 0; b < jobs.size(); ++b) {
     const auto i = static_cast<std::int64_t>(b);
     out[b].val_loss = val_loss[i].item<double>();
-    out[b].val_acc = val_acc[i].item<double>();
-    if (test) out[b].test_acc = test_acc[i].item<double>();
+    out[b].val_score = val_score[i].item<double>();
+    if (test) out[b].test_score = test_score[i].item<double>();
     out[b].seconds = share;
   }
   return out;

@@ -23,8 +23,13 @@ CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, 
     torch::NoGradGuard ng;
     s.val_loss = p.val_loss(theta, lambda).item<double>();
   }
-  s.val_acc = p.accuracy(theta, lambda, p.val());
-  if (test) s.test_acc = p.accuracy(theta, lambda, {{test->x, nullptr}, {}, test->y});
+  auto score_on = [&](const LabelledBlocks& d) {
+    torch::NoGradGuard ng;
+    torch::Tensor logits = model->logits(theta, lambda, {d.x, nullptr});
+    return per_candidate_metric(t.metric, logits.unsqueeze(0), d.y)[0].item<double>();
+  };
+  s.val_score = score_on(val);
+  if (test) s.test_score = score_on(*test);
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return s;
 }

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "hcdc/search/score_metric.hpp"
 #include "hcdc/search/search_space.hpp"
 
 namespace hcdc::search {
@@ -19,10 +20,11 @@ struct TrainSettings {
   int epochs = 200;
   double lr = 0.01;
   double weight_decay = 5e-4;
+  ScoreMetric metric = ScoreMetric::kAccuracy;  // what val_score and test_score measure
 };
 
 struct CandidateScore {
-  double val_acc = 0, val_loss = 0, test_acc = 0, seconds = 0;
+  double val_score = 0, val_loss = 0, test_score = 0, seconds = 0;  // scores in TrainSettings::metric
 };
 
 // Trains from the seeded initialisation for `epochs` full-batch Adam steps, then scores.
