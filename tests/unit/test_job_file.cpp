@@ -98,7 +98,7 @@ TEST_F(JobFile, BadValuesAndSyntax) {
   expect_input_error([&] { run::parse_job_file(p); }, "job.threads", "must be in [0, 1024]");
   auto q = job("[job]\nname = \"t\"\n[dataset]\nkind = \"imagenet\"\n");
   expect_input_error([&] { run::parse_job_file(q); }, "dataset.kind",
-                     "unknown dataset kind 'imagenet' (known: fashion-mnist, csbm, gaussian-images, file");
+                     "unknown dataset kind 'imagenet' (known: fashion-mnist, csbm, gaussian-images, npz, ogb, file");
   auto r = job("[job]\nname = \"t\n");
   expect_input_error([&] { run::parse_job_file(r); }, "line 2 column 10", "");
   expect_input_error([&] { run::parse_job_file(path("none.toml")); }, "", "does not exist");

@@ -157,7 +157,7 @@ TEST_F(Registries, TheReferenceListsEveryRegisteredNameWithItsKeys) {
   const std::string ref = run::job_reference();
   for (const char* s : {"| `test-first-nodes` | test only", "`[test_first_nodes]`: `skip` (0)",
                         "| `gcond` |", "`[matching]`: `iterations` (100)", "| `test-mixed-linear` | test only",
-                        "| `csbm` | contextual stochastic block model graph (seeded) | `num_nodes` (2000)",
+                        "| `csbm` | contextual stochastic block model graph (seeded) | `preset` (\"\"), `num_nodes` (2000)",
                         "| `continuous` |", "`num_candidates` (80)", "| `supernet` |", "`weighting` (\"softmax\")",
                         "| `condense.budgets` | array of floats | `[0.009, 0.018, 0.036]` |",
                         "| `job.name` | string | `required` |"})
