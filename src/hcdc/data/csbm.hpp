@@ -38,7 +38,8 @@ struct CsbmOptions {
 Graph generate_csbm(const CsbmOptions& o);
 
 // Named shapes of real graphs for scale tests, with homophily and feature signal chosen so that
-// whole-graph accuracies resemble the real graph's (docs/results/csbm_presets.md says how):
+// linear probes of the graph score like models on the real graph (docs/results/csbm_presets.md
+// says how; the Table-2 training schedule does not reach those accuracies yet):
 //   "arxiv": ogbn-arxiv's shape (169,343 nodes, ≈1.17M undirected edges, 128 features, 40
 //            classes, splits 90,941 / 29,799 / 48,603), degree-corrected;
 //   "1m":    1,000,000 nodes, ≈10M undirected edges, 128 features, 40 classes, degree-corrected.
