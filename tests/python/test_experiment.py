@@ -1,5 +1,6 @@
 """A small condensation experiment end to end (`hcdc run`), its metrics recomputed with scipy
-from the rows it wrote: Spearman (average ranks for ties), Kendall tau-b, top-1 regret, Perf."""
+from the rows it wrote: Spearman (average ranks for ties), Kendall tau-b, top-1 regret, Perf,
+rho over the better half by ground truth, top-5 overlap."""
 import os
 import subprocess
 import tempfile
@@ -90,6 +91,12 @@ class Experiment(unittest.TestCase):
                 pick = int(np.argmax(p))
                 self.assertAlmostEqual(f["summary/regret"][i], truth_val.max() - truth_val[pick], places=12)
                 self.assertAlmostEqual(f["summary/perf"][i], truth_test[pick], places=12)
+                # The better half by truth (stable: ties keep the lower index first), and top-5.
+                half = np.argsort(-truth_val, kind="stable")[: (n + 1) // 2]
+                np.testing.assert_allclose(f["summary/rho_top"][i], stats.spearmanr(p[half], truth_val[half]).correlation,
+                                           atol=1e-10, err_msg=tag)
+                top = set(np.argsort(-p, kind="stable")[:5]) & set(np.argsort(-truth_val, kind="stable")[:5])
+                self.assertAlmostEqual(f["summary/top5_overlap"][i], len(top) / 5, places=12, msg=tag)
                 checked += 1
             self.assertEqual(checked, 6)
             return p

@@ -32,4 +32,22 @@ TEST(RankMetrics, Regret) {
   EXPECT_THROW(spearman_rho({1}, {1}), std::invalid_argument);
 }
 
+TEST(RankMetrics, RhoTopIsRhoOverTheBetterHalfByTruth) {
+  // truth's better half (⌈5/2⌉ = 3): indices 4, 0, 2 (0.9, 0.8, 0.7); the proxy orders them
+  // 2 > 0 > 4, exactly backwards, while over all five it is mostly right.
+  std::vector<double> truth{0.8, 0.1, 0.7, 0.2, 0.9}, proxy{5, 1, 6, 2, 4};
+  EXPECT_DOUBLE_EQ(rho_top(proxy, truth), -1.0);
+  EXPECT_GT(spearman_rho(proxy, truth), 0.5);
+  EXPECT_THROW(rho_top({1, 2, 3}, {1, 2, 3}), std::invalid_argument);
+}
+
+TEST(RankMetrics, TopKOverlapCountsSharedPicks) {
+  std::vector<double> truth{9, 8, 7, 6, 5, 4}, proxy{9, 1, 7, 6, 8, 4};
+  EXPECT_EQ(top_k(truth, 3), (std::vector<std::size_t>{0, 1, 2}));
+  EXPECT_EQ(top_k(proxy, 3), (std::vector<std::size_t>{0, 4, 2}));
+  EXPECT_DOUBLE_EQ(top_k_overlap(proxy, truth, 3), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(top_k_overlap(proxy, truth, 10), 1.0);  // k above n: every candidate
+  EXPECT_EQ(top_k({1, 1, 1}, 2), (std::vector<std::size_t>{0, 1}));  // ties: lower index first
+}
+
 }  // namespace

@@ -29,6 +29,42 @@ Selection standard(const GraphTask& task, const std::string& method, std::int64_
   return m.select(task, per_class, s);
 }
 
+// The task whose training pool is the original validation split: a method condenses S_val from it
+// exactly as it condenses S_train from the training split.
+GraphTask validation_pool(const GraphTask& task) {
+  GraphTask v = task;
+  v.train = task.val;
+  return v;
+}
+
+// The seed of S_val's selection: another stream than S_train's, so a random pick of the two pools
+// is not the same permutation twice.
+CondenseSettings val_settings(const CondenseSettings& s) {
+  CondenseSettings v = s;
+  v.seed = s.seed + 0x5a11;
+  return v;
+}
+
+// The paper's letter: c_train + c_val nodes from the training pool, split at random keeping the
+// original train:val ratio.
+CondensedPair paper_ratio_pair(const GraphTask& task, const CondenseSettings& s) {
+  CondensedPair out;
+  auto [set, adj] = standard(task, s.method, s.c_train + s.c_val, s);
+  out.adjacency = adj;
+  const auto n = set.y.size(0);
+  double ratio = static_cast<double>(task.val.y.size(0)) /
+                 static_cast<double>(task.train.y.size(0) + task.val.y.size(0));
+  auto n_val = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::llround(ratio * static_cast<double>(n))), 1, n - 1);
+  std::vector<std::int64_t> perm(static_cast<std::size_t>(n));
+  std::iota(perm.begin(), perm.end(), 0);
+  std::mt19937_64 rng(s.seed + 101);
+  std::shuffle(perm.begin(), perm.end(), rng);
+  std::vector<std::int64_t> vr(perm.begin(), perm.begin() + n_val), tr(perm.begin() + n_val, perm.end());
+  out.s_val = pick_rows(set, vr);
+  out.s_train = pick_rows(set, tr);
+  return out;
+}
+
 }  // namespace
 
 HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
@@ -49,6 +85,17 @@ HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
   h.s_val_init = mu + sd * torch::tensor(noise, torch::kDouble).to(mu.scalar_type()).view({s.c_val, mu.size(0), mu.size(1)});
   h.data = {task.train, task.val, strain.set, torch::tensor(y, torch::kLong), task.num_classes};
   return h;
+}
+
+const std::vector<std::string>& baseline_split_names() {
+  static const std::vector<std::string> names{"equal", "paper-ratio"};
+  return names;
+}
+
+BaselineSplit parse_baseline_split(const std::string& name) {
+  if (name == "equal") return BaselineSplit::kEqual;
+  if (name == "paper-ratio") return BaselineSplit::kPaperRatio;
+  throw UnknownName(fmt::format("'{}' is not a baseline split (equal, paper-ratio)", name));
 }
 
 Registry<CondensationMethod>& methods() {
@@ -97,15 +144,19 @@ std::vector<std::string> method_names() { return methods().names(); }
 bool is_coreset(const std::string& method) { return methods().at(method).coreset; }
 
 std::string infeasibility(const GraphTask& task, const CondenseSettings& s) {
-  // The same allocations condense() makes, without the work: a standard method draws
-  // c_train + c_val nodes (split afterwards), HCDC draws c_train by its S_train method and gives
-  // S_val labels in proportion to the validation classes.
+  // The same allocations condense() makes, without the work: a standard method draws c_train
+  // nodes from the training pool and c_val from the validation pool (or, paper-ratio, c_train +
+  // c_val from the training pool, split afterwards); HCDC draws c_train by its S_train method and
+  // gives S_val labels in proportion to the validation classes.
   const bool hcdc = methods().at(s.method).learns_validation;
   const std::string& method = hcdc ? s.hcdc_train_method : s.method;
   const bool coreset = is_coreset(method);
+  const bool together = !hcdc && s.split == BaselineSplit::kPaperRatio;
   try {
-    allocate_per_class(to_vec(task.train.y), task.num_classes, hcdc ? s.c_train : s.c_train + s.c_val, coreset, "budgets");
-    if (hcdc) allocate_per_class(to_vec(task.val.y), task.num_classes, s.c_val, false, "val_fraction");
+    allocate_per_class(to_vec(task.train.y), task.num_classes, together ? s.c_train + s.c_val : s.c_train, coreset,
+                       "budgets");
+    if (!together)
+      allocate_per_class(to_vec(task.val.y), task.num_classes, s.c_val, !hcdc && coreset, "val_fraction");
   } catch (const SettingError& e) {
     return e.what_only();
   }
@@ -117,21 +168,14 @@ CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const R
   const CondensationMethod& method = methods().at(s.method);
   if (s.c_train < 1 || s.c_val < 1) throw SettingError("budgets", "c_train and c_val must be >= 1");
   CondensedPair out;
-  if (!method.learns_validation) {
-    // Baselines: the whole budget from one method, then a random split keeping train:val.
-    auto [set, adj] = standard(task, s.method, s.c_train + s.c_val, s);
-    out.adjacency = adj;
-    const auto n = set.y.size(0);
-    double ratio = static_cast<double>(task.val.y.size(0)) /
-                   static_cast<double>(task.train.y.size(0) + task.val.y.size(0));
-    auto n_val = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::llround(ratio * static_cast<double>(n))), 1, n - 1);
-    std::vector<std::int64_t> perm(static_cast<std::size_t>(n));
-    std::iota(perm.begin(), perm.end(), 0);
-    std::mt19937_64 rng(s.seed + 101);
-    std::shuffle(perm.begin(), perm.end(), rng);
-    std::vector<std::int64_t> vr(perm.begin(), perm.begin() + n_val), tr(perm.begin() + n_val, perm.end());
-    out.s_val = pick_rows(set, vr);
-    out.s_train = pick_rows(set, tr);
+  if (!method.learns_validation && s.split == BaselineSplit::kPaperRatio) {
+    out = paper_ratio_pair(task, s);
+  } else if (!method.learns_validation) {
+    // Like for like with HCDC: c_train from the training pool, c_val from the validation pool.
+    auto train = standard(task, s.method, s.c_train, s);
+    out.s_train = train.set;
+    out.adjacency = train.adjacency;  // S_train's: the candidates train on it
+    out.s_val = standard(validation_pool(task), s.method, s.c_val, val_settings(s)).set;
   } else {
     HcdcStart start = prepare_hcdc(task, s);
     std::vector<std::int64_t> owned(s.hcdc_trajectories.size());

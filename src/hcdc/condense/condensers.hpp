@@ -1,8 +1,10 @@
 #pragma once
 // One entry point for every condensation method, in the decoupled block representation.
-//   random | kcenter | herding | gcond-x | gcond | dm : condense c_train + c_val nodes from the
-//     original training nodes; S_val is a random split of that set keeping the original
-//     train:val ratio (the paper's protocol for baselines);
+//   random | kcenter | herding | gcond-x | gcond | dm : S_train (c_train nodes) condensed from the
+//     original training nodes and S_val (c_val nodes) from the original validation nodes, each by
+//     the method (BaselineSplit::kEqual, the default: every method spends the same c_train and
+//     c_val); or, with kPaperRatio, c_train + c_val nodes from the training nodes split at random
+//     keeping the original train:val ratio (the letter of the paper's §7, an extra labelled row);
 //   hcdc : S_train (c_train nodes) from `hcdc_train_method`, S_val (c_val nodes) learned by HCDC.
 #include <any>
 #include <map>
@@ -22,8 +24,14 @@ struct GraphTask {  // the original data, as blocks (run::load_graph_task reads 
 };
 
 
+// How a method that does not learn S_val spends its budget (see the top of this file).
+enum class BaselineSplit { kEqual, kPaperRatio };
+const std::vector<std::string>& baseline_split_names();  // "equal", "paper-ratio", in enum order
+BaselineSplit parse_baseline_split(const std::string& name);  // a name from baseline_split_names()
+
 struct CondenseSettings {
   std::string method;
+  BaselineSplit split = BaselineSplit::kEqual;
   std::int64_t c_train = 0, c_val = 0;
   std::uint64_t seed = 0;
   std::string hcdc_train_method = "random";

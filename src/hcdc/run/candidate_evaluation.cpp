@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <optional>
 
@@ -206,7 +208,14 @@ ProxyMetrics proxy_metrics(const std::vector<io::ResultRow>& rows, const Truth& 
   m.tau = search::kendall_tau_b(proxy, truth.val_score);
   m.regret = search::top1_regret(proxy, truth.val_score);
   m.perf = truth.test_score[search::argmax(proxy)];
+  m.rho_top = proxy.size() >= 4 ? search::rho_top(proxy, truth.val_score) : std::nan("");
+  m.top5 = search::top_k_overlap(proxy, truth.val_score, 5);
   return m;
+}
+
+double truth_spread(const Truth& truth) {
+  const auto [lo, hi] = std::minmax_element(truth.val_score.begin(), truth.val_score.end());
+  return *hi - *lo;
 }
 
 void write_summary(io::H5File& f, const std::vector<SummaryRow>& rows) {
@@ -230,6 +239,8 @@ void write_summary(io::H5File& f, const std::vector<SummaryRow>& rows) {
   f.write("summary/perf", col([](const SummaryRow& r) { return r.m.perf; }));
   f.write("summary/proxy_seconds", col([](const SummaryRow& r) { return r.m.proxy_seconds; }));
   f.write("summary/condense_seconds", col([](const SummaryRow& r) { return r.m.condense_seconds; }));
+  f.write("summary/rho_top", col([](const SummaryRow& r) { return r.m.rho_top; }));
+  f.write("summary/top5_overlap", col([](const SummaryRow& r) { return r.m.top5; }));
 }
 
 std::vector<SummaryRow> read_summary(const std::string& path) {
@@ -248,9 +259,14 @@ std::vector<SummaryRow> read_summary(const std::string& path) {
   auto rho = f.read<double>("summary/rho"), rho_acc = f.read<double>("summary/rho_accuracy");
   auto tau = f.read<double>("summary/tau"), regret = f.read<double>("summary/regret"), perf = f.read<double>("summary/perf");
   auto proxy_s = f.read<double>("summary/proxy_seconds"), condense_s = f.read<double>("summary/condense_seconds");
+  // 1.1 files have no hard-space metrics: NaN (an experiment recomputes them from its rows).
+  const bool hard = f.exists("summary/rho_top");
+  const std::vector<double> none(method.size(), std::nan(""));
+  auto rho_top = hard ? f.read<double>("summary/rho_top") : none;
+  auto top5 = hard ? f.read<double>("summary/top5_overlap") : none;
   for (std::size_t i = 0; i < method.size(); ++i)  // the validator checked every column has S entries
     out.push_back({method[i], budget[i], c_train[i], c_val[i], seed[i], solves[i], skipped[i],
-                   {rho[i], rho_acc[i], tau[i], regret[i], perf[i], proxy_s[i], condense_s[i]}});
+                   {rho[i], rho_acc[i], tau[i], regret[i], perf[i], proxy_s[i], condense_s[i], rho_top[i], top5[i]}});
   return out;
 }
 

@@ -70,10 +70,15 @@ std::vector<io::ResultRow> proxy_rows(const condense::GraphTask& task, const std
 
 struct ProxyMetrics {
   double rho = 0, rho_acc = 0, tau = 0, regret = 0, perf = 0, proxy_seconds = 0, condense_seconds = 0;
+  // Hard-space metrics (search/rank_metrics.hpp): ρ over the better half by ground truth, and the
+  // share of the truth's top 5 among the proxy's top 5. NaN in files written before them (1.1).
+  double rho_top = 0, top5 = 0;
 };
 // Ranking quality of a proxy whose rows cover every candidate once, in candidate order.
 // proxy_score: "loss" ranks by −val_loss, "accuracy" by validation accuracy.
 ProxyMetrics proxy_metrics(const std::vector<io::ResultRow>& rows, const Truth& truth, const std::string& proxy_score);
+// How hard the space is: max − min of the ground truth's validation scores.
+double truth_spread(const Truth& truth);
 
 // One summary row per (method, budget, seed) — written under summary/ of a results file.
 // budget is a fraction of the graph's n nodes; the sizes it gave are c_train and c_val. solves and

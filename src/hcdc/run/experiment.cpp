@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -181,7 +182,14 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
           std::vector<io::ResultRow> rows;
           for (const auto& r : old.rows)
             if (r.proxy == tag) rows.push_back(r);
-          if (rows.size() == cands.size()) done[tag] = {row, rows};
+          if (rows.size() != cands.size()) continue;
+          // The metrics by this build, from the run's rows (a file from before a metric existed
+          // has none for it); the timings are the run's own.
+          SummaryRow kept = row;
+          kept.m = proxy_metrics(rows, truth, e.evaluate.proxy_score);
+          kept.m.proxy_seconds = row.m.proxy_seconds;
+          kept.m.condense_seconds = row.m.condense_seconds;
+          done[tag] = {kept, rows};
         }
         if (root)
           spdlog::info("experiment: {} of {} runs already finished in {}; continuing from there", done.size(), runs,
@@ -239,14 +247,17 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
       f.set_attr("best_test_acc", best_test);
       f.set_attr("original_search_seconds", truth.search_seconds);
       f.set_attr("proxy_score", e.evaluate.proxy_score);
+      f.set_attr("truth_spread", truth_spread(truth));
+      f.set_attr("baseline_split", condense::baseline_split_names()[static_cast<std::size_t>(e.baseline_split)]);
       f.set_attr("metric", search::score_metric_name(e.evaluate.truth.metric));
     });
   };
   auto log_run = [](const SummaryRow& row, const std::string& tag) {
     const auto& m = row.m;
-    spdlog::info("{}: |S_train| {} |S_val| {}: ρ {:.3f} (acc-ρ {:.3f}) τ {:.3f} regret {:.4f} perf {:.4f}; "
-                 "condense {:.1f}s, proxy search {:.1f}s{}",
-                 tag, row.c_train, row.c_val, m.rho, m.rho_acc, m.tau, m.regret, m.perf, m.condense_seconds,
+    spdlog::info("{}: |S_train| {} |S_val| {}: ρ {:.3f} (acc-ρ {:.3f}) ρ_top {:.3f} top-5 {:.1f} τ {:.3f} regret "
+                 "{:.4f} perf {:.4f}; condense {:.1f}s, proxy search {:.1f}s{}",
+                 tag, row.c_train, row.c_val, m.rho, m.rho_acc, m.rho_top, 5 * m.top5, m.tau, m.regret, m.perf,
+                 m.condense_seconds,
                  m.proxy_seconds,
                  row.solves > 0 ? fmt::format("; {} of {} hypergradient solves diverged", row.skipped_solves, row.solves)
                                 : "");
@@ -367,44 +378,75 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   std::map<std::pair<std::string, double>, std::vector<SummaryRow>> table;
   for (const auto& r : all) table[{r.method, r.budget}].push_back(r.outcome->first);
 
-  // The table: rows = methods, columns = budgets; ρ ± std and Perf ± std over seeds.
+  // The tables: rows = methods, columns = budgets, mean ± std over seeds: ρ and Perf, then the
+  // hard-space metrics (ρ over the better half, top-5 overlap, regret).
+  const std::string& metric_name = search::score_metric_name(e.evaluate.truth.metric);
+  const double lo = *std::min_element(truth.val_score.begin(), truth.val_score.end());
+  const double hi = *std::max_element(truth.val_score.begin(), truth.val_score.end());
   std::string md = fmt::format("# {} — proxy ranking quality\n\n", job.name);
   md += fmt::format("Dataset `{}`, {} candidates ({} space, K = {}), proxy score: S_val {}. "
-                    "Ground truth: validation {} on the original graph, mean of {} seeds "
-                    "(range {:.1f}–{:.1f}%). Perf: the test {} of the proxy's pick.\n\n",
-                    dataset, cands.size(), e.space.kind, e.space.order, e.evaluate.proxy_score,
-                    search::score_metric_name(e.evaluate.truth.metric), e.evaluate.truth_seeds,
-                    100 * *std::min_element(truth.val_score.begin(), truth.val_score.end()),
-                    100 * *std::max_element(truth.val_score.begin(), truth.val_score.end()),
-                    search::score_metric_name(e.evaluate.truth.metric));
-  md += "| method |";
-  for (double b : e.budgets) md += fmt::format(" ρ @ {:.3g}% | Perf @ {:.3g}% |", 100 * b, 100 * b);
-  md += " diverged solves |\n|---|";
-  for (std::size_t i = 0; i < e.budgets.size(); ++i) md += "---|---|";
-  md += "---|\n";
-  std::vector<double> all_proxy_seconds;
-  for (const auto& method : e.methods) {
-    md += fmt::format("| {} |", method);
-    std::int64_t solves = 0, skipped = 0;
-    for (double b : e.budgets) {
-      std::vector<double> rho, perf;
-      for (const auto& r : table[{method, b}]) {
-        rho.push_back(r.m.rho);
-        perf.push_back(100 * r.m.perf);
-        all_proxy_seconds.push_back(r.m.proxy_seconds);
-        solves += r.solves;
-        skipped += r.skipped_solves;
+                    "Ground truth: validation {} on the original graph, mean of {} seeds: "
+                    "{:.1f}–{:.1f}%, **spread {:.1f} points** (a small spread is a hard space). "
+                    "Perf: the test {} of the proxy's pick. Budgets: {} (`condense.baseline_split`).\n\n",
+                    dataset, cands.size(), e.space.kind, e.space.order, e.evaluate.proxy_score, metric_name,
+                    e.evaluate.truth_seeds, 100 * lo, 100 * hi, 100 * (hi - lo), metric_name,
+                    e.baseline_split == condense::BaselineSplit::kEqual
+                        ? "every method spends the same c_train (training nodes) and c_val (validation nodes)"
+                        : "baselines split c_train + c_val training nodes keeping the original train:val ratio "
+                          "(the paper's letter)");
+  // One markdown table: a column pair per budget, `cell` renders one (method, budget) cell.
+  auto render = [&](const std::vector<std::string>& heads, const std::function<std::string(const std::vector<SummaryRow>&)>& cell,
+                    bool with_solves) {
+    std::string t = "| method |";
+    for (double b : e.budgets)
+      for (const auto& h : heads) t += fmt::format(" {} @ {:.3g}% |", h, 100 * b);
+    t += with_solves ? " diverged solves |\n|---|" : "\n|---|";
+    for (std::size_t i = 0; i < e.budgets.size() * heads.size(); ++i) t += "---|";
+    t += with_solves ? "---|\n" : "\n";
+    for (const auto& method : e.methods) {
+      t += fmt::format("| {} |", method);
+      std::int64_t solves = 0, skipped = 0;
+      for (double b : e.budgets) {
+        const auto& runs = table[{method, b}];
+        for (const auto& r : runs) {
+          solves += r.solves;
+          skipped += r.skipped_solves;
+        }
+        t += cell(runs);
       }
-      md += fmt::format(" {:.2f} ± {:.2f} | {:.1f} ± {:.1f} |", mean(rho), stdev(rho), mean(perf), stdev(perf));
+      if (with_solves) t += solves > 0 ? fmt::format(" {} of {} |", skipped, solves) : " – |";
+      t += "\n";
     }
-    md += solves > 0 ? fmt::format(" {} of {} |\n", skipped, solves) : " – |\n";
-  }
+    return t;
+  };
+  auto pm = [](const std::vector<SummaryRow>& runs, auto get, double scale, int digits) {
+    std::vector<double> v;
+    for (const auto& r : runs) v.push_back(scale * get(r.m));
+    return fmt::format(" {:.{}f} ± {:.{}f} |", mean(v), digits, stdev(v), digits);
+  };
+  md += render({"ρ", "Perf"},
+               [&](const std::vector<SummaryRow>& runs) {
+                 return pm(runs, [](const ProxyMetrics& m) { return m.rho; }, 1, 2) +
+                        pm(runs, [](const ProxyMetrics& m) { return m.perf; }, 100, 1);
+               },
+               true);
+  md += "\nHard-space metrics: ρ over the better half of the candidates by ground truth (`rho_top`), how many of "
+        "the ground truth's top 5 are in the proxy's top 5, and the regret of the proxy's pick (points of validation "
+        + metric_name + ").\n\n";
+  md += render({"ρ_top", "top-5", "regret"},
+               [&](const std::vector<SummaryRow>& runs) {
+                 return pm(runs, [](const ProxyMetrics& m) { return m.rho_top; }, 1, 2) +
+                        pm(runs, [](const ProxyMetrics& m) { return m.top5; }, 5, 1) +
+                        pm(runs, [](const ProxyMetrics& m) { return m.regret; }, 100, 1);
+               },
+               false);
+  std::vector<double> all_proxy_seconds;
+  for (const auto& r : all) all_proxy_seconds.push_back(r.outcome->first.m.proxy_seconds);
   double speedup = truth.search_seconds / mean(all_proxy_seconds);
   md += fmt::format("\nWhole graph: search on the original picks {} with test {} {:.1f}%; best test {} "
                     "among the candidates {:.1f}%. Noise ceiling (ρ between two ground truths on disjoint seeds): "
                     "{:.2f}.\n",
-                    cands[best_val].name, search::score_metric_name(e.evaluate.truth.metric), 100 * whole_perf,
-                    search::score_metric_name(e.evaluate.truth.metric), 100 * best_test, ceiling);
+                    cands[best_val].name, metric_name, 100 * whole_perf, metric_name, 100 * best_test, ceiling);
   md += fmt::format("Search time: original {:.1f}s, proxy {:.1f}s on average: speed-up {:.1f}×.\n", truth.search_seconds,
                     mean(all_proxy_seconds), speedup);
   md += "Diverged solves: HCDC's hypergradient solves (one per trajectory and S_val update) whose Neumann/CG solve "

@@ -41,6 +41,7 @@ condense::CondenseSettings condense_settings(const ExperimentSpec& e, const std:
   condense::CondenseSettings cs;
   std::tie(cs.c_train, cs.c_val) = budget_sizes(e, budget, num_nodes);
   cs.method = method;
+  cs.split = e.baseline_split;
   cs.seed = static_cast<std::uint64_t>(seed);
   cs.hcdc_train_method = e.hcdc_train_method;
   cs.sections = e.method_sections;
@@ -102,6 +103,11 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
     if (!(e.budgets[i] > 0 && e.budgets[i] < 1)) c.fail(fmt::format("budgets[{}]", i), "must be a fraction in (0, 1)");
   e.val_fraction = c.get<double>("val_fraction", e.val_fraction);
   if (!(e.val_fraction > 0)) c.fail("val_fraction", "must be > 0");
+  const auto split = c.get<std::string>("baseline_split", "equal");
+  const auto& splits = condense::baseline_split_names();
+  if (std::find(splits.begin(), splits.end(), split) == splits.end())
+    c.fail("baseline_split", fmt::format("must be one of {}", fmt::join(splits, ", ")));
+  e.baseline_split = condense::parse_baseline_split(split);
   std::vector<double> seeds = c.get<std::vector<double>>("seeds", {0, 1, 2});
   e.seeds.clear();
   for (double s : seeds) {

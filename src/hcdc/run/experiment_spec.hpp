@@ -43,6 +43,8 @@ struct ExperimentSpec {
   std::vector<std::string> methods;
   std::vector<double> budgets;        // c_train / n
   double val_fraction = 0.25;         // c_val = round(val_fraction · c_train)
+  // How methods that do not learn S_val spend c_train and c_val (condense/condensers.hpp).
+  condense::BaselineSplit baseline_split = condense::BaselineSplit::kEqual;
   std::vector<std::int64_t> seeds{0, 1, 2};
   std::string hcdc_train_method = "random";
   int hcdc_trajectories = 20;         // how many candidates HCDC walks (sampled from the space)

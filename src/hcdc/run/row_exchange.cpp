@@ -42,10 +42,11 @@ std::vector<Record> gather_lines(dist::Communicator& comm, const std::string& te
 std::vector<SummaryRow> gather_summaries(dist::Communicator& comm, const std::vector<SummaryRow>& mine) {
   std::string text;
   for (const auto& r : mine)
-    text += fmt::format("{}\t{:a}\t{}\t{}\t{}\t{}\t{}\t{:a}\t{:a}\t{:a}\t{:a}\t{:a}\t{:a}\t{:a}\n", r.method,
-                        r.budget, r.c_train, r.c_val, r.seed, r.solves, r.skipped_solves, r.m.rho, r.m.rho_acc, r.m.tau,
-                        r.m.regret, r.m.perf, r.m.proxy_seconds, r.m.condense_seconds);
-  return gather_lines<SummaryRow>(comm, text, 14, [](const std::vector<std::string>& f) {
+    text += fmt::format("{}\t{:a}\t{}\t{}\t{}\t{}\t{}\t{:a}\t{:a}\t{:a}\t{:a}\t{:a}\t{:a}\t{:a}\t{:a}\t{:a}\n",
+                        r.method, r.budget, r.c_train, r.c_val, r.seed, r.solves, r.skipped_solves, r.m.rho,
+                        r.m.rho_acc, r.m.tau, r.m.regret, r.m.perf, r.m.proxy_seconds, r.m.condense_seconds,
+                        r.m.rho_top, r.m.top5);
+  return gather_lines<SummaryRow>(comm, text, 16, [](const std::vector<std::string>& f) {
     return SummaryRow{f[0],
                       parse_hex(f[1]),
                       std::stoll(f[2]),
@@ -54,7 +55,7 @@ std::vector<SummaryRow> gather_summaries(dist::Communicator& comm, const std::ve
                       std::stoll(f[5]),
                       std::stoll(f[6]),
                       {parse_hex(f[7]), parse_hex(f[8]), parse_hex(f[9]), parse_hex(f[10]), parse_hex(f[11]),
-                       parse_hex(f[12]), parse_hex(f[13])}};
+                       parse_hex(f[12]), parse_hex(f[13]), parse_hex(f[14]), parse_hex(f[15])}};
   });
 }
 

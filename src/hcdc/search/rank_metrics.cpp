@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 #include <stdexcept>
 
@@ -63,6 +64,35 @@ double kendall_tau_b(const std::vector<double>& x, const std::vector<double>& y)
 
 std::size_t argmax(const std::vector<double>& x) {
   return static_cast<std::size_t>(std::max_element(x.begin(), x.end()) - x.begin());
+}
+
+std::vector<std::size_t> top_k(const std::vector<double>& x, std::size_t k) {
+  std::vector<std::size_t> order(x.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return x[a] > x[b]; });
+  order.resize(std::min(k, order.size()));
+  return order;
+}
+
+double rho_top(const std::vector<double>& proxy, const std::vector<double>& truth) {
+  check(proxy, truth);
+  if (truth.size() < 4) throw std::invalid_argument("rho_top needs n >= 4 (two candidates in the better half)");
+  std::vector<double> p, t;
+  for (std::size_t i : top_k(truth, (truth.size() + 1) / 2)) {
+    p.push_back(proxy[i]);
+    t.push_back(truth[i]);
+  }
+  return spearman_rho(p, t);
+}
+
+double top_k_overlap(const std::vector<double>& proxy, const std::vector<double>& truth, std::size_t k) {
+  check(proxy, truth);
+  auto a = top_k(proxy, k), b = top_k(truth, k);
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  std::vector<std::size_t> both;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+  return static_cast<double>(both.size()) / static_cast<double>(a.size());
 }
 
 double top1_regret(const std::vector<double>& proxy, const std::vector<double>& truth) {
