@@ -28,6 +28,8 @@ GraphOperators GraphOperators::from_csr(std::int64_t n, const std::vector<std::i
                                     : torch::tensor(weights).to(dtype);
   torch::Tensor deg = torch::zeros({n}, w.options()).index_add_(0, r, w);
   g.adj_ = sparse(n, r, c, w);
+  g.dst_ = g.adj_.indices()[0].contiguous();
+  g.src_ = g.adj_.indices()[1].contiguous();
   torch::Tensor dis = safe_pow(deg, -0.5);
   g.sym_ = sparse(n, r, c, dis.index_select(0, r) * w * dis.index_select(0, c));
   g.mean_ = sparse(n, r, c, safe_pow(deg, -1.0).index_select(0, r) * w);
@@ -45,6 +47,9 @@ GraphOperators GraphOperators::from_dense(const torch::Tensor& adj) {
   torch::Tensor deg = adj.sum(1);
   torch::Tensor dis = safe_pow(deg, -0.5);
   g.adj_ = adj;
+  auto nz = (adj.detach() != 0).nonzero();  // row-major: targets sorted, as for the sparse layout
+  g.dst_ = nz.select(1, 0).contiguous();
+  g.src_ = nz.select(1, 1).contiguous();
   g.sym_ = dis.unsqueeze(1) * adj * dis.unsqueeze(0);
   g.mean_ = safe_pow(deg, -1.0).unsqueeze(1) * adj;
   torch::Tensor tdis = (deg + 1).pow(-0.5);

@@ -27,11 +27,16 @@ class GraphOperators {
 
   torch::Tensor apply(GraphOp op, const torch::Tensor& x) const;  // op · x
   const torch::Tensor& op(GraphOp op) const;
+  // The edges j → i of A (A_ij ≠ 0; no self-loops) as target and source index vectors, for the
+  // convolutions that are not linear in A (attention, max aggregation); weights are not used.
+  const torch::Tensor& targets() const { return dst_; }
+  const torch::Tensor& sources() const { return src_; }
   std::int64_t num_nodes() const { return n_; }
 
  private:
   std::int64_t n_ = 0;
   torch::Tensor gcn_, sym_, adj_, mean_;
+  torch::Tensor dst_, src_;
 };
 
 }  // namespace hcdc::models
