@@ -49,8 +49,9 @@ CondenseSettings val_settings(const CondenseSettings& s) {
 // original train:val ratio.
 CondensedPair paper_ratio_pair(const GraphTask& task, const CondenseSettings& s) {
   CondensedPair out;
-  auto [set, adj] = standard(task, s.method, s.c_train + s.c_val, s);
-  out.adjacency = adj;
+  const Selection sel = standard(task, s.method, s.c_train + s.c_val, s);
+  const auto& set = sel.set;
+  out.adjacency = sel.adjacency;
   const auto n = set.y.size(0);
   double ratio = static_cast<double>(task.val.y.size(0)) /
                  static_cast<double>(task.train.y.size(0) + task.val.y.size(0));
@@ -173,9 +174,12 @@ CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const R
   } else if (!method.learns_validation) {
     // Like for like with HCDC: c_train from the training pool, c_val from the validation pool.
     auto train = standard(task, s.method, s.c_train, s);
+    auto val = standard(validation_pool(task), s.method, s.c_val, val_settings(s));
     out.s_train = train.set;
     out.adjacency = train.adjacency;  // S_train's: the candidates train on it
-    out.s_val = standard(validation_pool(task), s.method, s.c_val, val_settings(s)).set;
+    out.s_val = val.set;
+    out.s_train_rows = train.rows;
+    out.s_val_rows = val.rows;
   } else {
     HcdcStart start = prepare_hcdc(task, s);
     std::vector<std::int64_t> owned(s.hcdc_trajectories.size());

@@ -21,6 +21,10 @@ struct GraphTask {  // the original data, as blocks (run::load_graph_task reads 
   search::LabelledBlocks train, val, test;
   std::int64_t num_classes = 0;
   std::int64_t num_nodes = 0;
+  // For message-passing candidates (loaded only for them): each split as labelled nodes of the
+  // whole graph (x: every node's features, graph: its operators, nodes: the split's node ids in
+  // the order of train/val/test's rows).
+  search::LabelledBlocks graph_train, graph_val, graph_test;
 };
 
 
@@ -44,6 +48,9 @@ struct CondenseSettings {
 
 struct CondensedPair {
   search::LabelledBlocks s_train, s_val;
+  // Coresets under the equal split: the rows of task.train and task.val they picked (undefined
+  // for learned sets), from which message-passing candidates get the induced subgraph.
+  torch::Tensor s_train_rows, s_val_rows;
   torch::Tensor adjacency;           // gcond: over the condensed set before the split
   std::vector<double> history;       // method loss per iteration (alignment loss for hcdc)
   double seconds = 0;

@@ -34,8 +34,8 @@ CondensationMethod coreset_method(CoresetKind kind, std::string help) {
   m.coreset = true;
   m.select = [kind](const GraphTask& task, const std::vector<std::int64_t>& per_class, const CondenseSettings& s) {
     torch::Tensor emb = kind == CoresetKind::kRandom ? torch::Tensor() : whole_data_embeddings(task, s.seed);
-    return Selection{pick_rows(task.train, select_coreset(kind, emb, labels_of(task.train.y), per_class, s.seed)),
-                     torch::Tensor()};
+    auto rows = select_coreset(kind, emb, labels_of(task.train.y), per_class, s.seed);
+    return Selection{pick_rows(task.train, rows), torch::Tensor(), torch::tensor(rows, torch::kLong)};
   };
   return m;
 }

@@ -19,6 +19,7 @@ namespace hcdc::condense {
 struct Selection {  // a condensed set drawn from (or learned on) the original training nodes
   search::LabelledBlocks set;
   torch::Tensor adjacency;  // a learned synthetic adjacency, or undefined
+  torch::Tensor rows;       // a coreset's picked rows of the pool (int64), or undefined
 };
 
 struct CondensationMethod {

@@ -16,6 +16,7 @@
 #include "hcdc/io/schema.hpp"
 #include "hcdc/io/validated_file.hpp"
 #include "hcdc/run/row_exchange.hpp"
+#include "hcdc/search/candidate_family.hpp"
 #include "hcdc/search/rank_metrics.hpp"
 
 namespace hcdc::run {
@@ -27,8 +28,8 @@ std::string truth_key(const JobSpec& job, const std::string& dataset, const std:
   std::string id = fmt::format("dataset {}\nfeatures basis={} order={} normalize={}\n", file_digest(dataset),
                                e.space.basis, e.space.order, e.evaluate.normalize_features);
   for (const auto& c : cands)
-    id += fmt::format("candidate {} hidden={} layers={} lambda={:a}\n", c.name, c.hidden, c.layers,
-                      fmt::join(c.lambda, ","));
+    id += fmt::format("candidate {} family={} hidden={} layers={} lambda={:a}{}\n", c.name, c.family, c.hidden, c.layers,
+                      fmt::join(c.lambda, ","), c.convs.empty() ? "" : fmt::format(" convs={}", fmt::join(c.convs, ",")));
   id += fmt::format("truth epochs={} lr={:a} weight_decay={:a} seeds={} noise_ceiling={}\n", e.evaluate.truth.epochs,
                     e.evaluate.truth.lr, e.evaluate.truth.weight_decay, e.evaluate.truth_seeds, e.evaluate.noise_ceiling);
   // ...plus every [search] and [evaluate] key of the normalised job except the proxy's own, so a
@@ -51,7 +52,10 @@ std::vector<io::ResultRow> truth_rows(const condense::GraphTask& task, const std
   for (auto c = range.begin; c < range.end; ++c)
     for (int s = 0; s < total_seeds; ++s) jobs.push_back({static_cast<std::size_t>(c), static_cast<std::uint64_t>(s)});
   Progress progress("ground truth", static_cast<std::int64_t>(jobs.size()));
-  auto scores = search::train_and_score_jobs(cands, jobs, task.train, task.val, &task.test, task.num_classes,
+  const bool graph = search::is_message_passing(e.space.family);
+  auto scores = search::train_and_score_jobs(cands, jobs, graph ? task.graph_train : task.train,
+                                             graph ? task.graph_val : task.val, graph ? &task.graph_test : &task.test,
+                                             task.num_classes,
                                              e.evaluate.truth, e.evaluate.batch_candidates,
                                              [&](std::int64_t k) { progress.step(k); });
   std::vector<io::ResultRow> rows;
@@ -183,7 +187,8 @@ std::vector<io::ResultRow> proxy_rows(const condense::GraphTask& task, const std
                                       const ExperimentSpec& e, const std::string& tag) {
   std::vector<search::TrainJob> jobs;
   for (auto c = range.begin; c < range.end; ++c) jobs.push_back({static_cast<std::size_t>(c), static_cast<std::uint64_t>(seed)});
-  auto scores = search::train_and_score_jobs(cands, jobs, s_train, s_val, &task.test, task.num_classes, e.evaluate.proxy,
+  const auto* test = search::is_message_passing(e.space.family) ? &task.graph_test : &task.test;
+  auto scores = search::train_and_score_jobs(cands, jobs, s_train, s_val, test, task.num_classes, e.evaluate.proxy,
                                              e.evaluate.batch_candidates);
   std::vector<io::ResultRow> rows;
   for (std::size_t i = 0; i < jobs.size(); ++i) {

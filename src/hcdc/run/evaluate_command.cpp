@@ -152,7 +152,8 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
   }
 
   condense::GraphTask task =
-      load_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
+      load_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
+                      search::is_message_passing(e.space.family));
   const CandidateRange mine = my_candidates(job, p, slice, *comm);
   const CandidateRange sliced = as_range(dist::owned_range(p, slice.index, slice.count));
   auto t0 = std::chrono::steady_clock::now();

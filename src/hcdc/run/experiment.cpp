@@ -15,6 +15,7 @@
 #include <optional>
 #include <tuple>
 
+#include "hcdc/condense/induced_subgraph.hpp"
 #include "hcdc/condense/method.hpp"
 #include "hcdc/config/in_section.hpp"
 #include "hcdc/core/digest.hpp"
@@ -32,6 +33,7 @@
 #include "hcdc/run/graph_task.hpp"
 #include "hcdc/run/hcdc_driver.hpp"
 #include "hcdc/run/row_exchange.hpp"
+#include "hcdc/search/candidate_family.hpp"
 #include "hcdc/search/rank_metrics.hpp"
 
 namespace hcdc::run {
@@ -53,6 +55,19 @@ double stdev(const std::vector<double>& v) {
 // all with the largest budget that fits.
 void check_feasible(const JobSpec& job, const condense::GraphTask& task, const std::vector<Candidate>& trajectories) {
   const ExperimentSpec& e = job.experiment;
+  if (search::is_message_passing(e.space.family)) {
+    // Message-passing candidates train on the condensed set's own graph: today only coresets
+    // under the equal split have one (the subgraph their nodes induce, condense/induced_subgraph.hpp).
+    std::vector<std::string> cannot;
+    for (const auto& m : e.methods)
+      if (!condense::is_coreset(m) || e.baseline_split != condense::BaselineSplit::kEqual) cannot.push_back(m);
+    if (!cannot.empty())
+      throw InputError(job.file, "condense.methods",
+                       fmt::format("search.family = \"{}\" trains every candidate on the condensed set's own graph; "
+                                   "only coresets (random, kcenter, herding) with condense.baseline_split = \"equal\" "
+                                   "give one so far (the subgraph their nodes induce); not yet: {}",
+                                   e.space.family, fmt::join(cannot, ", ")));
+  }
   std::vector<std::string> bad;
   for (const auto& method : e.methods) {
     double largest = 0;
@@ -137,7 +152,8 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   if (root) lock.emplace(job.output_dir);
   configure_threads(job.threads);
   condense::GraphTask task =
-      load_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
+      load_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
+                      search::is_message_passing(e.space.family));
   auto cands = search::make_candidates(e.space);
   // HCDC walks a seeded subset of the candidates (their trajectories form the extended space).
   std::vector<Candidate> trajectories = trajectory_subset(e, cands, job.seed);
@@ -321,11 +337,18 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
       // A run computed together is scored together: each rank its slice of the candidates.
       CandidateRange range = every;
       if (together) std::tie(range.begin, range.end) = dist::owned_range(every.end, comm.rank(), comm.size());
-      my_rows = proxy_rows(task, cands, range, pair.s_train, pair.s_val, run.seed, e, run.tag);
+      if (search::is_message_passing(e.space.family)) {
+        auto proxy = condense::induced_subgraph_proxy(task, pair.s_train_rows, pair.s_val_rows);
+        my_rows = proxy_rows(task, cands, range, proxy.s_train, proxy.s_val, run.seed, e, run.tag);
+      } else {
+        my_rows = proxy_rows(task, cands, range, pair.s_train, pair.s_val, run.seed, e, run.tag);
+      }
       if (!together) {
         ProxyMetrics m = proxy_metrics(my_rows, truth, e.evaluate.proxy_score);
         m.condense_seconds = pair.seconds;
-        my_summary.push_back({run.method, run.budget, cs.c_train, cs.c_val, run.seed, pair.solves, pair.skipped_solves, m});
+        // The sizes the run ended with (a paper-ratio split moves nodes from c_train to c_val).
+        my_summary.push_back({run.method, run.budget, pair.s_train.y.size(0), pair.s_val.y.size(0), run.seed, pair.solves,
+                              pair.skipped_solves, m});
         log_run(my_summary.back(), run.tag);
       }
     } else if (run_ptr == nullptr) {
@@ -339,8 +362,8 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
       if (root) {
         ProxyMetrics m = proxy_metrics(rows, truth, e.evaluate.proxy_score);
         m.condense_seconds = made->seconds;
-        my_summary.push_back({run.method, run.budget, cs.c_train, cs.c_val, run.seed, made->solves,
-                              made->skipped_solves, m});
+        my_summary.push_back({run.method, run.budget, made->s_train.y.size(0), made->s_val.y.size(0), run.seed,
+                              made->solves, made->skipped_solves, m});
         log_run(my_summary.back(), run.tag);
       }
     }
@@ -384,11 +407,11 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   const double lo = *std::min_element(truth.val_score.begin(), truth.val_score.end());
   const double hi = *std::max_element(truth.val_score.begin(), truth.val_score.end());
   std::string md = fmt::format("# {} — proxy ranking quality\n\n", job.name);
-  md += fmt::format("Dataset `{}`, {} candidates ({} space, K = {}), proxy score: S_val {}. "
+  md += fmt::format("Dataset `{}`, {} candidates ({} space of {}, K = {}), proxy score: S_val {}. "
                     "Ground truth: validation {} on the original graph, mean of {} seeds: "
                     "{:.1f}–{:.1f}%, **spread {:.1f} points** (a small spread is a hard space). "
                     "Perf: the test {} of the proxy's pick. Budgets: {} (`condense.baseline_split`).\n\n",
-                    dataset, cands.size(), e.space.kind, e.space.order, e.evaluate.proxy_score, metric_name,
+                    dataset, cands.size(), e.space.kind, e.space.family, e.space.order, e.evaluate.proxy_score, metric_name,
                     e.evaluate.truth_seeds, 100 * lo, 100 * hi, 100 * (hi - lo), metric_name,
                     e.baseline_split == condense::BaselineSplit::kEqual
                         ? "every method spends the same c_train (training nodes) and c_val (validation nodes)"

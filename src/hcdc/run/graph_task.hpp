@@ -7,8 +7,9 @@
 
 namespace hcdc::run {
 
-// Features row-normalised first if asked (as the Planetoid baselines do).
+// Features row-normalised first if asked (as the Planetoid baselines do). With `message_passing`
+// the task also keeps the graph and its splits as labelled nodes of it (GraphTask::graph_train…).
 condense::GraphTask load_graph_task(const std::string& path, const std::string& basis, int order,
-                                    bool normalize_features);
+                                    bool normalize_features, bool message_passing = false);
 
 }  // namespace hcdc::run

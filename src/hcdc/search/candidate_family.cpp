@@ -7,6 +7,8 @@ Registry<CandidateFamily>& candidate_families() {
   return r;
 }
 
+bool is_message_passing(const std::string& family) { return candidate_families().at(family).message_passing; }
+
 std::shared_ptr<models::ModelFamily> make_model(const Candidate& c, std::int64_t features, std::int64_t classes) {
   return candidate_families().at(c.family).make(c, features, classes);
 }

@@ -27,10 +27,15 @@ struct CandidateFamily {
   // The model of candidate `c` on samples of `features` features, for `classes` classes.
   std::function<std::shared_ptr<models::ModelFamily>(const Candidate& c, std::int64_t features, std::int64_t classes)>
       make;
+  // Candidates that propagate inside every layer: they train on a graph (the original one, or a
+  // condensed set's own structure) instead of on precomputed feature blocks.
+  bool message_passing = false;
 };
 
 Registry<CandidateFamily>& candidate_families();
 
+// Whether a family's candidates train on a graph (CandidateFamily::message_passing).
+bool is_message_passing(const std::string& family);
 // The model of candidate `c` (by its family's name).
 std::shared_ptr<models::ModelFamily> make_model(const Candidate& c, std::int64_t features, std::int64_t classes);
 

@@ -12,11 +12,15 @@ CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, 
                                const LabelledBlocks* test, std::int64_t classes, std::uint64_t seed,
                                const TrainSettings& t) {
   auto t0 = std::chrono::steady_clock::now();
-  auto model = make_model(c, train.x.size(2), classes);
+  auto model = make_model(c, train.x.size(-1), classes);
   const auto dt = train.x.scalar_type();
   torch::Tensor lambda = torch::tensor(c.lambda, torch::kDouble).to(dt);
-  models::ClassificationProblem p(model, {{train.x, nullptr}, {}, train.y}, {{val.x, nullptr}, {}, val.y},
-                                  t.weight_decay);
+  // Feature blocks: each labelled row is a sample. A graph: the model reads every node and the
+  // labelled ones are scored (full batch, as the ground truth of a GNN is trained).
+  auto split = [](const LabelledBlocks& d) {
+    return models::LabelledSplit{{d.x, d.graph}, d.graph ? d.nodes : torch::Tensor(), d.y};
+  };
+  models::ClassificationProblem p(model, split(train), split(val), t.weight_decay);
   torch::Tensor theta = hypergrad::train_theta(p, model->init_theta(seed, dt), lambda, {"adam", t.lr, 0, t.epochs});
   CandidateScore s;
   {
@@ -25,7 +29,8 @@ CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, 
   }
   auto score_on = [&](const LabelledBlocks& d) {
     torch::NoGradGuard ng;
-    torch::Tensor logits = model->logits(theta, lambda, {d.x, nullptr});
+    torch::Tensor logits = model->logits(theta, lambda, {d.x, d.graph});
+    if (d.graph) logits = logits.index_select(0, d.nodes);
     return per_candidate_metric(t.metric, logits.unsqueeze(0), d.y)[0].item<double>();
   };
   s.val_score = score_on(val);

@@ -6,14 +6,19 @@
 
 #include <memory>
 
+#include "hcdc/models/graph_operators.hpp"
 #include "hcdc/search/score_metric.hpp"
 #include "hcdc/search/search_space.hpp"
 
 namespace hcdc::search {
 
 struct LabelledBlocks {
-  torch::Tensor x;  // n × (K+1) × F
+  torch::Tensor x;  // n × (K+1) × F; for message-passing candidates the graph's N × F node features
   torch::Tensor y;  // n, int64
+  // Message-passing candidates only: the graph they propagate over (its N nodes are x's rows) and
+  // the n labelled nodes among them (y[i] is node nodes[i]'s label). Unset for feature blocks.
+  std::shared_ptr<const models::GraphOperators> graph;
+  torch::Tensor nodes;
 };
 
 struct TrainSettings {

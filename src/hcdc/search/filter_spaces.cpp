@@ -2,9 +2,13 @@
 // box) and `named` (textbook filters as one-hot λ × widths × depths).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
+#include "hcdc/core/registry.hpp"
+#include "hcdc/models/message_passing.hpp"
+#include "hcdc/search/candidate_family.hpp"
 #include "hcdc/search/search_space.hpp"
 
 namespace hcdc::search {
@@ -21,6 +25,9 @@ void parse_continuous(config::StrictTable& t, SearchSpaceSpec& s) {
   if (!(s.low < s.high) || !std::isfinite(s.low) || !std::isfinite(s.high)) t.fail("low", "need finite low < high");
   if (s.hidden < 1) t.fail("hidden", "must be >= 1");
   if (s.layers < 1) t.fail("layers", "must be >= 1");
+  if (s.family == "conv-supernet")
+    t.fail("family", "conv-supernet candidates are named convolutions: use kind = \"named\" (the continuous space's "
+                     "message-passing family is \"coupled-filter\")");
 }
 
 std::vector<Candidate> continuous(const SearchSpaceSpec& s) {
@@ -50,10 +57,21 @@ int named_block(const std::string& f) {
 }
 
 void parse_named(config::StrictTable& t, SearchSpaceSpec& s) {
-  s.filters = t.get<std::vector<std::string>>("filters", s.filters);
+  const bool convs = is_message_passing(s.family) && s.family != "coupled-filter";
+  s.filters = t.get<std::vector<std::string>>("filters", convs ? models::conv_names() : s.filters);
   s.widths = t.get<std::vector<double>>("widths", s.widths);
   s.depths = t.get<std::vector<double>>("depths", s.depths);
-  for (std::size_t i = 0; i < s.filters.size(); ++i) {
+  for (std::size_t i = 0; convs && i < s.filters.size(); ++i) {
+    try {
+      models::parse_conv(s.filters[i]);
+    } catch (const UnknownName& e) {
+      t.fail(fmt::format("filters[{}]", i), e.what());
+    }
+  }
+  if (s.family == "coupled-filter")
+    t.fail("family", "the named space's candidates are convolutions: use family = \"conv-supernet\" (or "
+                     "\"decoupled-filter\" for mlp/gcn/sgc-K)");
+  for (std::size_t i = 0; !convs && i < s.filters.size(); ++i) {
     const int k = named_block(s.filters[i]);
     if (k < 0)
       t.fail(fmt::format("filters[{}]", i),
@@ -63,6 +81,11 @@ void parse_named(config::StrictTable& t, SearchSpaceSpec& s) {
   }
   for (double w : s.widths)
     if (!(w >= 1) || w != std::floor(w)) t.fail("widths", "widths must be integers >= 1");
+  // GAT's hidden layers split the width over 8 heads (models/conv_supernet.hpp).
+  const bool gat = convs && std::find(s.filters.begin(), s.filters.end(), "gat") != s.filters.end();
+  for (double w : s.widths)
+    if (gat && static_cast<std::int64_t>(w) % 8 != 0)
+      t.fail("widths", fmt::format("width {} is not a multiple of GAT's 8 heads", static_cast<std::int64_t>(w)));
   for (double d : s.depths)
     if (!(d >= 1) || d != std::floor(d)) t.fail("depths", "depths must be integers >= 1");
   if (s.filters.size() * s.widths.size() * s.depths.size() < 2)
@@ -70,14 +93,22 @@ void parse_named(config::StrictTable& t, SearchSpaceSpec& s) {
 }
 
 std::vector<Candidate> named(const SearchSpaceSpec& s) {
+  const bool convs = is_message_passing(s.family);
   std::vector<Candidate> out;
-  for (const auto& f : s.filters)
+  for (std::size_t fi = 0; fi < s.filters.size(); ++fi)
     for (double w : s.widths)
       for (double d : s.depths) {
+        const auto& f = s.filters[fi];
         Candidate c;
         c.name = fmt::format("{}-w{}-d{}", f, static_cast<int>(w), static_cast<int>(d));
-        c.lambda.assign(static_cast<std::size_t>(s.order + 1), 0.0);
-        c.lambda[static_cast<std::size_t>(named_block(f))] = 1.0;
+        if (convs) {
+          c.convs = s.filters;  // the supernet mixes every filter of the space; α picks one
+          c.lambda.assign(s.filters.size(), 0.0);
+          c.lambda[fi] = 1.0;
+        } else {
+          c.lambda.assign(static_cast<std::size_t>(s.order + 1), 0.0);
+          c.lambda[static_cast<std::size_t>(named_block(f))] = 1.0;
+        }
         c.hidden = static_cast<std::int64_t>(w);
         c.layers = static_cast<int>(d);
         out.push_back(c);
@@ -91,6 +122,9 @@ HCDC_REGISTER(search_spaces(), "continuous", 10,
               SearchSpaceKind{"num_candidates filter-coefficient vectors drawn uniformly from [low, high]^(order+1)",
                               parse_continuous, continuous});
 HCDC_REGISTER(search_spaces(), "named", 20,
-              SearchSpaceKind{"textbook filters (mlp, gcn, sgc-K as one-hot λ) × widths × depths", parse_named, named});
+              SearchSpaceKind{"textbook filters × widths × depths: decoupled-filter: mlp, gcn, sgc-K as one-hot λ; "
+                              "conv-supernet: the ten named convolutions (gcn, sage-mean, sage-max, gat, gin-eps, "
+                              "gin-0, sgc-2, sgc-3, chebnet-2, chebnet-3; all by default) as one-hot α",
+                              parse_named, named});
 
 }  // namespace hcdc::search

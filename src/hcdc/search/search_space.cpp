@@ -27,7 +27,10 @@ SearchSpaceSpec parse_search_space(config::StrictTable t) {
 
 std::vector<Candidate> make_candidates(const SearchSpaceSpec& s) {
   std::vector<Candidate> out = search_spaces().at(s.kind).generate(s);
-  for (auto& c : out) c.family = s.family;
+  for (auto& c : out) {
+    c.family = s.family;
+    c.basis = s.basis;
+  }
   return out;
 }
 

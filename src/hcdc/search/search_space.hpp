@@ -17,9 +17,11 @@ namespace hcdc::search {
 struct Candidate {
   std::string name;
   std::string family = "decoupled-filter";  // a search::candidate_families() name
-  std::vector<double> lambda;  // K+1 filter coefficients
+  std::vector<double> lambda;  // K+1 filter coefficients; for a supernet, the mixing weights α
   std::int64_t hidden = 64;
   int layers = 2;
+  std::vector<std::string> convs;  // a supernet family's convolutions, in λ's order (else empty)
+  std::string basis = "monomial";  // the space's filter basis (coupled filters propagate with it)
 };
 
 struct SearchSpaceSpec {
@@ -33,7 +35,9 @@ struct SearchSpaceSpec {
   std::uint64_t seed = 0;
   std::int64_t hidden = 64;
   int layers = 2;
-  // named: filters × widths × depths (mlp = λ e_0, gcn = e_1, sgc-k = e_k for k ≤ K)
+  // named: filters × widths × depths (decoupled: mlp = λ e_0, gcn = e_1, sgc-k = e_k for k ≤ K;
+  // a message-passing family: each filter a convolution of models/message_passing.hpp, λ the
+  // one-hot α over `filters`)
   std::vector<std::string> filters{"mlp", "gcn", "sgc-2"};
   std::vector<double> widths{128, 256};
   std::vector<double> depths{2, 4};

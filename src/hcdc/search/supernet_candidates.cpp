@@ -1,0 +1,33 @@
+// The conv supernet as search candidates: a named GNN (one-hot α over the space's convolutions)
+// of `layers` layers and `hidden` units, trained end to end on the graph it is given
+// (models/conv_supernet.hpp).
+#include "hcdc/models/conv_supernet.hpp"
+#include "hcdc/search/candidate_family.hpp"
+
+namespace hcdc::search {
+namespace {
+
+std::shared_ptr<models::ModelFamily> make_supernet(const Candidate& c, std::int64_t features, std::int64_t classes) {
+  models::ConvSupernetConfig cfg;
+  for (const auto& name : c.convs) cfg.convs.push_back(models::parse_conv(name));
+  cfg.hidden = c.hidden;
+  cfg.layers = c.layers;
+  return std::make_shared<models::ConvSupernet>(features, classes, cfg);
+}
+
+CandidateFamily supernet_family() {
+  CandidateFamily f;
+  f.help = "message-passing GNNs: every layer mixes the named convolutions by α (one-hot: GCN, SAGE, GAT, GIN, "
+           "SGC, ChebNet), trained on the graph itself";
+  f.carries = "node features, over the condensed set's own graph";
+  f.sample_shape = [](std::int64_t, std::int64_t features) { return std::vector<std::int64_t>{features}; };
+  f.make = make_supernet;
+  f.message_passing = true;
+  return f;
+}
+
+}  // namespace
+
+HCDC_REGISTER(candidate_families(), "conv-supernet", 20, supernet_family());
+
+}  // namespace hcdc::search
