@@ -9,6 +9,7 @@
 #include <random>
 
 #include "hcdc/condense/class_budget.hpp"
+#include "hcdc/condense/induced_subgraph.hpp"
 #include "hcdc/condense/method.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
@@ -70,6 +71,22 @@ CondensedPair paper_ratio_pair(const GraphTask& task, const CondenseSettings& s)
 
 HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
   HcdcStart h;
+  if (s.message_passing) {
+    // S_train and S_val's starting nodes are real nodes (S_val's from the validation split) with
+    // the structure they induce; HCDC then learns S_val's features on that structure.
+    if (!is_coreset(s.hcdc_train_method))
+      throw SettingError("hcdc_train_method", fmt::format("message-passing candidates need real nodes to start from: a "
+                                                          "coreset (random, kcenter, herding), not '{}'",
+                                                          s.hcdc_train_method));
+    auto strain = standard(task, s.hcdc_train_method, s.c_train, s);
+    auto sval = standard(validation_pool(task), s.hcdc_train_method, s.c_val, val_settings(s));
+    auto proxy = induced_subgraph_proxy(task, strain.rows, sval.rows);
+    h.s_train_rows = strain.rows;
+    h.s_val_rows = sval.rows;
+    h.s_val_init = proxy.s_val.x.narrow(0, s.c_train, s.c_val).clone();
+    h.data = {task.graph_train, task.graph_val, proxy.s_train, proxy.s_val.y, task.num_classes, proxy.s_val.graph};
+    return h;
+  }
   auto strain = standard(task, s.hcdc_train_method, s.c_train, s);
   h.adjacency = strain.adjacency;
   // S_val: labels in proportion to the original validation classes; features random at the scale
@@ -124,6 +141,8 @@ std::map<std::string, std::any> parse_method_sections(config::StrictTable& top) 
 CondensedPair finished_pair(const HcdcStart& start, const HcdcLearner& learner, double seconds) {
   CondensedPair pair;
   pair.s_train = start.data.s_train;
+  pair.s_train_rows = start.s_train_rows;
+  pair.s_val_rows = start.s_val_rows;
   pair.adjacency = start.adjacency;
   pair.s_val = {learner.s_val().detach(), start.data.s_val_y};
   pair.history = learner.alignment_history();

@@ -39,6 +39,9 @@ struct CondenseSettings {
   std::int64_t c_train = 0, c_val = 0;
   std::uint64_t seed = 0;
   std::string hcdc_train_method = "random";
+  // The candidates propagate inside every layer (search::is_message_passing): HCDC's S_train and
+  // S_val start as real nodes picked by hcdc_train_method, with the structure they induce.
+  bool message_passing = false;
   // The methods' own options by job section (CondensationMethod::section), e.g. "matching" →
   // MatchingOptions; a method without its section here uses its defaults.
   std::map<std::string, std::any> sections;
@@ -62,6 +65,7 @@ struct HcdcStart {
   HcdcData data;
   torch::Tensor s_val_init;
   torch::Tensor adjacency;
+  torch::Tensor s_train_rows, s_val_rows;  // message passing: the starting nodes (rows of task.train / task.val)
 };
 HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s);
 // The condensed pair an HCDC learner ended with (S_train from its start, the learned S_val).

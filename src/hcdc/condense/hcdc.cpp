@@ -13,11 +13,23 @@ namespace hcdc::condense {
 
 namespace {
 
+// A labelled set as a problem's split: rows of feature blocks, or labelled nodes of a graph.
+models::LabelledSplit as_split(const search::LabelledBlocks& d) {
+  return {{d.x, d.graph}, d.graph ? d.nodes : torch::Tensor(), d.y};
+}
+
 // The original data's problem: train on T's train split, validate on T's validation split.
 models::ClassificationProblem original_problem(std::shared_ptr<models::ModelFamily> model, const HcdcData& d,
                                                double weight_decay) {
-  return models::ClassificationProblem(std::move(model), {{d.t_train.x, nullptr}, {}, d.t_train.y},
-                                       {{d.t_val.x, nullptr}, {}, d.t_val.y}, weight_decay);
+  return models::ClassificationProblem(std::move(model), as_split(d.t_train), as_split(d.t_val), weight_decay);
+}
+
+// S_val as a validation split: its rows, or (message passing) its nodes after S_train's in
+// s_graph. The concatenation is recorded by autograd, so gradients reach `s_val`.
+models::LabelledSplit sval_split(const HcdcData& d, const torch::Tensor& s_val) {
+  if (!d.s_graph) return {{s_val, nullptr}, {}, d.s_val_y};
+  const auto ct = d.s_train.x.size(0);
+  return {{torch::cat({d.s_train.x, s_val}), d.s_graph}, torch::arange(ct, ct + s_val.size(0), torch::kLong), d.s_val_y};
 }
 
 }  // namespace
@@ -45,7 +57,7 @@ void HcdcLearner::restart_trajectories() {
     Trajectory tr;
     tr.index = i;
     const auto& c = cands_[static_cast<std::size_t>(i)];
-    tr.model = search::make_model(c, d_.s_train.x.size(2), d_.num_classes);
+    tr.model = search::make_model(c, d_.s_train.x.size(-1), d_.num_classes);
     // A fresh θ_0 per outer iteration and trajectory, the same on every rank count.
     tr.theta = tr.model->init_theta(seed_ * 1000003ULL + static_cast<std::uint64_t>(outer_) * 7919ULL +
                                         static_cast<std::uint64_t>(i),
@@ -66,8 +78,7 @@ void HcdcLearner::restart_trajectories() {
 torch::Tensor HcdcLearner::contribute(Trajectory& tr) {
   const auto n = s_val_.numel();
   torch::Tensor row = torch::zeros({n + 2}, s_val_.options().requires_grad(false));
-  models::ClassificationProblem ps(tr.model, {{d_.s_train.x, nullptr}, {}, d_.s_train.y},
-                                   {{s_val_, nullptr}, {}, d_.s_val_y}, o_.weight_decay);
+  models::ClassificationProblem ps(tr.model, as_split(d_.s_train), sval_split(d_, s_val_), o_.weight_decay);
   models::ClassificationProblem pt = original_problem(tr.model, d_, o_.weight_decay);
   torch::Tensor theta = tr.theta.detach();
   torch::Tensor theta_for_t = tr.theta_t.defined() ? tr.theta_t.detach() : theta;
@@ -167,8 +178,7 @@ bool HcdcLearner::step() {
   // they advance on worker threads (core/workers.hpp): the same arithmetic for any thread count.
   run_on_workers(trajs_.size(), [&](std::size_t k) {
     Trajectory& tr = trajs_[k];
-    models::ClassificationProblem ps(tr.model, {{d_.s_train.x, nullptr}, {}, d_.s_train.y},
-                                     {{d_.s_train.x, nullptr}, {}, d_.s_train.y}, o_.weight_decay);
+    models::ClassificationProblem ps(tr.model, as_split(d_.s_train), as_split(d_.s_train), o_.weight_decay);
     tr.opt->zero_grad();
     ps.train_loss(tr.theta, tr.lambda).backward();
     tr.opt->step();
@@ -202,9 +212,8 @@ bool HcdcLearner::step() {
 
 double HcdcLearner::alignment_loss(const search::Candidate& c, const torch::Tensor& theta,
                                    const torch::Tensor& lambda) const {
-  auto model = search::make_model(c, d_.s_train.x.size(2), d_.num_classes);
-  models::ClassificationProblem ps(model, {{d_.s_train.x, nullptr}, {}, d_.s_train.y},
-                                   {{s_val_.detach(), nullptr}, {}, d_.s_val_y}, o_.weight_decay);
+  auto model = search::make_model(c, d_.s_train.x.size(-1), d_.num_classes);
+  models::ClassificationProblem ps(model, as_split(d_.s_train), sval_split(d_, s_val_.detach()), o_.weight_decay);
   models::ClassificationProblem pt = original_problem(model, d_, o_.weight_decay);
   auto gs = hypergrad::hypergradient(ps, theta, lambda, o_.solver).total;
   auto gt = hypergrad::hypergradient(pt, theta, lambda, o_.solver).total;

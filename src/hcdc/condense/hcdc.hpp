@@ -54,6 +54,11 @@ struct HcdcData {
   search::LabelledBlocks t_train, t_val, s_train;
   torch::Tensor s_val_y;
   std::int64_t num_classes = 0;
+  // Message-passing candidates (condense/induced_subgraph.hpp): t_train/t_val are labelled nodes of
+  // the original graph, s_train S_train's nodes on their own subgraph, and S_val's nodes follow
+  // S_train's in s_graph (S_val's features are what HCDC learns; S_train's are fixed). Null for
+  // feature blocks.
+  std::shared_ptr<const models::GraphOperators> s_graph;
 };
 
 // Per-trajectory contribution rows of this rank are summed over all ranks by a dist::Reducer

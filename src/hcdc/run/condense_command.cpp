@@ -49,6 +49,7 @@ std::unique_ptr<dist::Communicator> make_communicator(const JobSpec& job) {
 
 int run_condense(const JobSpec& job, const CondenseRequest& req) {
   const ExperimentSpec& e = job.experiment;
+  check_methods_fit_family(e, {req.method}, job.file, "--method", /*in_experiment=*/false);
   auto comm = make_communicator(job);
   configure_threads(job.threads);
   const std::string dataset = prepare_dataset_on_rank0(*comm, job);

@@ -70,6 +70,10 @@ void check_proxy(const data::CondensedSet& cs, const std::string& path, const st
     throw InputError(path, "source_digest",
                      fmt::format("condensed from another dataset ({}) than the job's {} ({})", cs.source_digest,
                                  dataset, digest));
+  if (family.message_passing)
+    throw InputError(path, "train/x",
+                     "the job's candidates pass messages over the condensed set's graph, which condensed files do not "
+                     "carry yet; `hcdc run` scores these candidates on coresets and HCDC inside the experiment");
   const std::vector<std::int64_t> want = family.sample_shape(task.train.x.size(1), task.train.x.size(2));
   if (cs.sample_shape != want)
     throw InputError(path, "train/x",

@@ -55,19 +55,7 @@ double stdev(const std::vector<double>& v) {
 // all with the largest budget that fits.
 void check_feasible(const JobSpec& job, const condense::GraphTask& task, const std::vector<Candidate>& trajectories) {
   const ExperimentSpec& e = job.experiment;
-  if (search::is_message_passing(e.space.family)) {
-    // Message-passing candidates train on the condensed set's own graph: today only coresets
-    // under the equal split have one (the subgraph their nodes induce, condense/induced_subgraph.hpp).
-    std::vector<std::string> cannot;
-    for (const auto& m : e.methods)
-      if (!condense::is_coreset(m) || e.baseline_split != condense::BaselineSplit::kEqual) cannot.push_back(m);
-    if (!cannot.empty())
-      throw InputError(job.file, "condense.methods",
-                       fmt::format("search.family = \"{}\" trains every candidate on the condensed set's own graph; "
-                                   "only coresets (random, kcenter, herding) with condense.baseline_split = \"equal\" "
-                                   "give one so far (the subgraph their nodes induce); not yet: {}",
-                                   e.space.family, fmt::join(cannot, ", ")));
-  }
+  check_methods_fit_family(e, e.methods, job.file, "condense.methods", /*in_experiment=*/true);
   std::vector<std::string> bad;
   for (const auto& method : e.methods) {
     double largest = 0;
@@ -338,7 +326,10 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
       CandidateRange range = every;
       if (together) std::tie(range.begin, range.end) = dist::owned_range(every.end, comm.rank(), comm.size());
       if (search::is_message_passing(e.space.family)) {
-        auto proxy = condense::induced_subgraph_proxy(task, pair.s_train_rows, pair.s_val_rows);
+        // HCDC's S_val: its learned features on its starting nodes' structure.
+        const bool learned = condense::methods().at(run.method).learns_validation;
+        auto proxy = condense::induced_subgraph_proxy(task, pair.s_train_rows, pair.s_val_rows,
+                                                      learned ? pair.s_val.x : torch::Tensor());
         my_rows = proxy_rows(task, cands, range, proxy.s_train, proxy.s_val, run.seed, e, run.tag);
       } else {
         my_rows = proxy_rows(task, cands, range, pair.s_train, pair.s_val, run.seed, e, run.tag);

@@ -14,6 +14,7 @@
 #include "hcdc/dist/nccl_communicator.hpp"
 #include "hcdc/hypergrad/solvers.hpp"
 #include "hcdc/run/solver_spec.hpp"
+#include "hcdc/search/candidate_family.hpp"
 
 namespace hcdc::run {
 namespace {
@@ -44,10 +45,31 @@ condense::CondenseSettings condense_settings(const ExperimentSpec& e, const std:
   cs.split = e.baseline_split;
   cs.seed = static_cast<std::uint64_t>(seed);
   cs.hcdc_train_method = e.hcdc_train_method;
+  cs.message_passing = search::is_message_passing(e.space.family);
   cs.sections = e.method_sections;
   cs.hcdc = e.hcdc;
   cs.hcdc_trajectories = std::move(trajectories);
   return cs;
+}
+
+void check_methods_fit_family(const ExperimentSpec& e, const std::vector<std::string>& methods, const std::string& file,
+                              const std::string& field, bool in_experiment) {
+  if (!search::is_message_passing(e.space.family)) return;
+  std::vector<std::string> cannot;
+  for (const auto& m : methods) {
+    const bool hcdc = condense::methods().at(m).learns_validation;
+    const bool fits = hcdc ? in_experiment && condense::is_coreset(e.hcdc_train_method)
+                           : condense::is_coreset(m) && e.baseline_split == condense::BaselineSplit::kEqual;
+    if (!fits) cannot.push_back(m);
+  }
+  if (!cannot.empty())
+    throw InputError(file, field,
+                     fmt::format("search.family = \"{}\" trains every candidate on the condensed set's own graph; "
+                                 "only coresets (random, kcenter, herding) with condense.baseline_split = \"equal\" "
+                                 "give one so far (the subgraph their nodes induce), and HCDC in `hcdc run` with a "
+                                 "coreset as condense.hcdc_train_method (S_val learned on its starting nodes' "
+                                 "structure); not yet: {}",
+                                 e.space.family, fmt::join(cannot, ", ")));
 }
 
 void check_diverged_share(const ExperimentSpec& e, const std::string& file, const std::string& run, int solves,

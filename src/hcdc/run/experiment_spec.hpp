@@ -66,6 +66,14 @@ condense::CondenseSettings condense_settings(const ExperimentSpec& e, const std:
 void check_diverged_share(const ExperimentSpec& e, const std::string& file, const std::string& run, int solves,
                           int skipped);
 
+// Message-passing candidates train on the condensed set's own graph: today only coresets under
+// the equal split have one (the subgraph their nodes induce, condense/induced_subgraph.hpp), and
+// HCDC inside an experiment (`in_experiment`; condensed files do not carry the structure yet)
+// when its S_train method is a coreset. InputError naming `field` and every method of `methods`
+// that has none, for such a family.
+void check_methods_fit_family(const ExperimentSpec& e, const std::vector<std::string>& methods, const std::string& file,
+                              const std::string& field, bool in_experiment);
+
 // (c_train, c_val) for a budget fraction of n nodes.
 std::pair<std::int64_t, std::int64_t> budget_sizes(const ExperimentSpec& e, double budget, std::int64_t num_nodes);
 // The candidates HCDC walks: a seeded subset of the search space (their trajectories form the
