@@ -13,6 +13,8 @@
 #include "hcdc/run/experiment.hpp"
 #include "hcdc/run/graph_task.hpp"
 #include "hcdc/run/job.hpp"
+#include "hcdc/search/candidate_family.hpp"
+#include "hcdc/models/conv_supernet.hpp"
 #include "hcdc/search/search_space.hpp"
 #include "test_helpers.hpp"
 
@@ -115,6 +117,17 @@ TEST_F(MessagePassingSearch, NamedConvolutionsAreOneHotAlphaCandidates) {
   EXPECT_EQ(cands[2].lambda, (std::vector<double>{0, 1, 0}));
   EXPECT_EQ(cands[2].convs, s.filters);
   EXPECT_EQ(cands[3].layers, 3);
+  // Trained with α fixed, a named candidate carries only its own convolution's weights.
+  auto alone = search::with_fixed_lambda(cands[2]);
+  EXPECT_EQ(alone.convs, (std::vector<std::string>{"gat"}));
+  EXPECT_EQ(alone.lambda, (std::vector<double>{1}));
+  auto full = search::make_model(cands[2], 8, 3), pruned = search::make_model(alone, 8, 3);
+  EXPECT_LT(pruned->num_theta(), full->num_theta());
+  models::ConvSupernetConfig gat_only;
+  gat_only.convs = {models::Conv::kGat};
+  gat_only.hidden = 16;
+  gat_only.layers = 2;
+  EXPECT_EQ(pruned->num_theta(), models::ConvSupernet(8, 3, gat_only).num_theta());
 }
 
 TEST_F(MessagePassingSearch, AnExperimentOnNamedConvolutionsRunsOnInducedSubgraphs) {

@@ -29,7 +29,10 @@ std::string truth_key(const JobSpec& job, const std::string& dataset, const std:
                                e.space.basis, e.space.order, e.evaluate.normalize_features);
   for (const auto& c : cands)
     id += fmt::format("candidate {} family={} hidden={} layers={} lambda={:a}{}\n", c.name, c.family, c.hidden, c.layers,
-                      fmt::join(c.lambda, ","), c.convs.empty() ? "" : fmt::format(" convs={}", fmt::join(c.convs, ",")));
+                      fmt::join(c.lambda, ","),
+                      c.convs.empty() ? ""
+                                      : fmt::format(" convs={} trained_convs={}", fmt::join(c.convs, ","),
+                                                    fmt::join(search::with_fixed_lambda(c).convs, ",")));
   id += fmt::format("truth epochs={} lr={:a} weight_decay={:a} seeds={} noise_ceiling={}\n", e.evaluate.truth.epochs,
                     e.evaluate.truth.lr, e.evaluate.truth.weight_decay, e.evaluate.truth_seeds, e.evaluate.noise_ceiling);
   // ...plus every [search] and [evaluate] key of the normalised job except the proxy's own, so a

@@ -30,10 +30,16 @@ struct CandidateFamily {
   // Candidates that propagate inside every layer: they train on a graph (the original one, or a
   // condensed set's own structure) instead of on precomputed feature blocks.
   bool message_passing = false;
+  // The candidate as trained with its λ fixed (ground truth, proxy search), where a fixed λ leaves
+  // part of the model unused: the supernet keeps only the convolutions a one-hot α selects, so a
+  // named candidate carries one convolution's weights, not ten. Unset: the candidate itself.
+  std::function<Candidate(const Candidate&)> fixed_lambda;
 };
 
 Registry<CandidateFamily>& candidate_families();
 
+// `c` as trained with its λ fixed (CandidateFamily::fixed_lambda).
+Candidate with_fixed_lambda(const Candidate& c);
 // Whether a family's candidates train on a graph (CandidateFamily::message_passing).
 bool is_message_passing(const std::string& family);
 // The model of candidate `c` (by its family's name).

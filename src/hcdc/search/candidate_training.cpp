@@ -12,9 +12,10 @@ CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, 
                                const LabelledBlocks* test, std::int64_t classes, std::uint64_t seed,
                                const TrainSettings& t) {
   auto t0 = std::chrono::steady_clock::now();
-  auto model = make_model(c, train.x.size(-1), classes);
+  const Candidate trained = with_fixed_lambda(c);
+  auto model = make_model(trained, train.x.size(-1), classes);
   const auto dt = train.x.scalar_type();
-  torch::Tensor lambda = torch::tensor(c.lambda, torch::kDouble).to(dt);
+  torch::Tensor lambda = torch::tensor(trained.lambda, torch::kDouble).to(dt);
   // Feature blocks: each labelled row is a sample. A graph: the model reads every node and the
   // labelled ones are scored (full batch, as the ground truth of a GNN is trained).
   auto split = [](const LabelledBlocks& d) {

@@ -23,6 +23,17 @@ CandidateFamily supernet_family() {
   f.sample_shape = [](std::int64_t, std::int64_t features) { return std::vector<std::int64_t>{features}; };
   f.make = make_supernet;
   f.message_passing = true;
+  f.fixed_lambda = [](const Candidate& c) {
+    Candidate used = c;
+    used.convs.clear();
+    used.lambda.clear();
+    for (std::size_t j = 0; j < c.convs.size(); ++j)
+      if (c.lambda.at(j) != 0.0) {
+        used.convs.push_back(c.convs[j]);
+        used.lambda.push_back(c.lambda[j]);
+      }
+    return used.convs.empty() ? c : used;
+  };
   return f;
 }
 
