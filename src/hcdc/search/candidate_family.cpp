@@ -7,6 +7,19 @@ Registry<CandidateFamily>& candidate_families() {
   return r;
 }
 
+CandidateFamily message_passing_family(
+    std::string help,
+    std::function<std::shared_ptr<models::ModelFamily>(const Candidate& c, std::int64_t features, std::int64_t classes)>
+        make) {
+  CandidateFamily f;
+  f.help = std::move(help);
+  f.carries = "node features, over the condensed set's own graph";
+  f.sample_shape = [](std::int64_t, std::int64_t features) { return std::vector<std::int64_t>{features}; };
+  f.make = std::move(make);
+  f.message_passing = true;
+  return f;
+}
+
 Candidate with_fixed_lambda(const Candidate& c) {
   const auto& f = candidate_families().at(c.family);
   return f.fixed_lambda ? f.fixed_lambda(c) : c;

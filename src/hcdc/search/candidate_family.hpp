@@ -38,6 +38,13 @@ struct CandidateFamily {
 
 Registry<CandidateFamily>& candidate_families();
 
+// A family whose candidates train on a graph: samples are node features (`features` wide), over the
+// condensed set's own structure.
+CandidateFamily message_passing_family(
+    std::string help,
+    std::function<std::shared_ptr<models::ModelFamily>(const Candidate& c, std::int64_t features, std::int64_t classes)>
+        make);
+
 // `c` as trained with its λ fixed (CandidateFamily::fixed_lambda).
 Candidate with_fixed_lambda(const Candidate& c);
 // Whether a family's candidates train on a graph (CandidateFamily::message_passing).

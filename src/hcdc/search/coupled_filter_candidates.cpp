@@ -18,19 +18,11 @@ std::shared_ptr<models::ModelFamily> make_coupled(const Candidate& c, std::int64
   return std::make_shared<models::GraphFilterGnn>(features, classes, cfg, "coupled-filter");
 }
 
-CandidateFamily coupled_family() {
-  CandidateFamily f;
-  f.help = "message-passing GNN with the filter Σ_k λ_k B_k(Â) inside every layer (the paper's Table-2 model), "
-           "trained on the graph itself";
-  f.carries = "node features, over the condensed set's own graph";
-  f.sample_shape = [](std::int64_t, std::int64_t features) { return std::vector<std::int64_t>{features}; };
-  f.make = make_coupled;
-  f.message_passing = true;
-  return f;
-}
-
 }  // namespace
 
-HCDC_REGISTER(candidate_families(), "coupled-filter", 15, coupled_family());
+HCDC_REGISTER(candidate_families(), "coupled-filter", 15,
+              message_passing_family("message-passing GNN with the filter Σ_k λ_k B_k(Â) inside every layer (the "
+                                     "paper's Table-2 model), trained on the graph itself",
+                                     make_coupled));
 
 }  // namespace hcdc::search

@@ -16,13 +16,10 @@ std::shared_ptr<models::ModelFamily> make_supernet(const Candidate& c, std::int6
 }
 
 CandidateFamily supernet_family() {
-  CandidateFamily f;
-  f.help = "message-passing GNNs: every layer mixes the named convolutions by α (one-hot: GCN, SAGE, GAT, GIN, "
-           "SGC, ChebNet), trained on the graph itself";
-  f.carries = "node features, over the condensed set's own graph";
-  f.sample_shape = [](std::int64_t, std::int64_t features) { return std::vector<std::int64_t>{features}; };
-  f.make = make_supernet;
-  f.message_passing = true;
+  CandidateFamily f = message_passing_family(
+      "message-passing GNNs: every layer mixes the named convolutions by α (one-hot: GCN, SAGE, GAT, GIN, SGC, "
+      "ChebNet), trained on the graph itself",
+      make_supernet);
   f.fixed_lambda = [](const Candidate& c) {
     Candidate used = c;
     used.convs.clear();
