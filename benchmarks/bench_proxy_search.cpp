@@ -30,7 +30,7 @@ search::LabelledBlocks blocks(std::int64_t rows, std::int64_t features, std::uin
   torch::manual_seed(seed);
   torch::Tensor y = torch::randint(kClasses, {rows}, torch::kLong);
   torch::Tensor means = torch::randn({kClasses, kBlocks, features});
-  return {means.index_select(0, y) + torch::randn({rows, kBlocks, features}), y};
+  return search::blocks_of(means.index_select(0, y) + torch::randn({rows, kBlocks, features}), y);
 }
 
 std::vector<search::Candidate> candidates() {

@@ -14,7 +14,7 @@ search::LabelledBlocks blocks(std::int64_t n, std::int64_t classes, std::uint64_
   torch::Tensor y = torch::randint(classes, {n}, torch::kLong);
   torch::Tensor means = torch::randn({classes, 3, 5}, torch::kDouble);
   torch::Tensor x = means.index_select(0, y) + 0.8 * torch::randn({n, 3, 5}, torch::kDouble);
-  return {x.to(dt), y};
+  return search::blocks_of(x.to(dt), y);
 }
 
 std::vector<search::Candidate> candidates() {

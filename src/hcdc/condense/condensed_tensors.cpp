@@ -19,7 +19,7 @@ search::LabelledBlocks blocks(const std::vector<float>& x, const std::vector<std
                               const std::vector<std::int64_t>& shape, torch::ScalarType dtype) {
   std::vector<std::int64_t> dims{static_cast<std::int64_t>(y.size())};
   dims.insert(dims.end(), shape.begin(), shape.end());
-  return {torch::tensor(x, torch::kFloat).view(dims).to(dtype), torch::tensor(y, torch::kLong)};
+  return search::blocks_of(torch::tensor(x, torch::kFloat).view(dims).to(dtype), torch::tensor(y, torch::kLong));
 }
 
 }  // namespace

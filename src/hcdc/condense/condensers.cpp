@@ -101,7 +101,7 @@ HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
   std::vector<double> noise(static_cast<std::size_t>(s.c_val * mu.numel()));
   for (auto& v : noise) v = g(rng);
   h.s_val_init = mu + sd * torch::tensor(noise, torch::kDouble).to(mu.scalar_type()).view({s.c_val, mu.size(0), mu.size(1)});
-  h.data = {task.train, task.val, strain.set, torch::tensor(y, torch::kLong), task.num_classes};
+  h.data = {task.train, task.val, strain.set, torch::tensor(y, torch::kLong), task.num_classes, nullptr};
   return h;
 }
 
@@ -123,7 +123,7 @@ Registry<CondensationMethod>& methods() {
 
 search::LabelledBlocks pick_rows(const search::LabelledBlocks& b, const std::vector<std::int64_t>& rows) {
   auto i = torch::tensor(rows, torch::kLong);
-  return {b.x.index_select(0, i), b.y.index_select(0, i)};
+  return search::blocks_of(b.x.index_select(0, i), b.y.index_select(0, i));
 }
 
 std::map<std::string, std::any> parse_method_sections(config::StrictTable& top) {
@@ -144,7 +144,7 @@ CondensedPair finished_pair(const HcdcStart& start, const HcdcLearner& learner, 
   pair.s_train_rows = start.s_train_rows;
   pair.s_val_rows = start.s_val_rows;
   pair.adjacency = start.adjacency;
-  pair.s_val = {learner.s_val().detach(), start.data.s_val_y};
+  pair.s_val = search::blocks_of(learner.s_val().detach(), start.data.s_val_y);
   pair.history = learner.alignment_history();
   pair.solves = learner.solves();
   pair.skipped_solves = learner.skipped_solves();

@@ -31,7 +31,7 @@ CondensationMethod matching_method(std::string help, bool distribution, bool lea
     SyntheticSet syn = distribution ? distribution_matching(task.train, per_class, task.num_classes, o, s.seed)
                                     : gradient_matching(task.train, per_class, task.num_classes, learn_adjacency, o,
                                                         s.seed);
-    return Selection{{syn.blocks, syn.y}, syn.adjacency};
+    return Selection{search::blocks_of(syn.blocks, syn.y), syn.adjacency, torch::Tensor()};
   };
   return m;
 }

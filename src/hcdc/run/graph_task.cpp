@@ -19,7 +19,7 @@ condense::GraphTask load_graph_task(const std::string& path, const std::string& 
   auto y = torch::tensor(g.labels, torch::kLong);
   auto sel = [&](const std::vector<std::int64_t>& idx) {
     auto i = torch::tensor(idx, torch::kLong);
-    return search::LabelledBlocks{blocks.index_select(0, i).contiguous(), y.index_select(0, i)};
+    return search::blocks_of(blocks.index_select(0, i).contiguous(), y.index_select(0, i));
   };
   if (g.splits.val.empty()) throw InputError(path, "splits/val", "the dataset has no validation split");
   condense::GraphTask task{sel(g.splits.train), sel(g.splits.val), sel(g.splits.test), g.num_classes, g.num_nodes,

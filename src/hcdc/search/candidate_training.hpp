@@ -21,6 +21,14 @@ struct LabelledBlocks {
   torch::Tensor nodes;
 };
 
+// Feature-block samples (no graph).
+inline LabelledBlocks blocks_of(torch::Tensor x, torch::Tensor y) {
+  LabelledBlocks b;
+  b.x = std::move(x);
+  b.y = std::move(y);
+  return b;
+}
+
 struct TrainSettings {
   int epochs = 200;
   double lr = 0.01;
