@@ -9,7 +9,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <thread>
+
+#include "hcdc/core/error.hpp"
 
 namespace {
 
@@ -98,6 +103,112 @@ TEST(Mpi, DeterministicReductionEqualsTheSingleProcessSumBitwise) {
   EXPECT_TRUE(torch::equal(total, serial));
   auto fast = dist::make_reducer(*comm, false)(p, mine);
   EXPECT_TRUE(torch::allclose(fast, serial, 1e-5, 1e-3));
+}
+
+// The line of /proc/self/maps whose range holds `p` ("" when none): its permissions, inode and
+// backing file say whether a tensor's pages are one shared read-only object.
+std::string mapping_of(const void* p) {
+  std::ifstream maps("/proc/self/maps");
+  const auto a = reinterpret_cast<std::uintptr_t>(p);
+  for (std::string line; std::getline(maps, line);) {
+    std::uintptr_t lo = 0, hi = 0;
+    char dash = 0;
+    std::istringstream in(line);
+    in >> std::hex >> lo >> dash >> hi;
+    if (a >= lo && a < hi) return line;
+  }
+  return "";
+}
+
+std::vector<torch::Tensor> known_tensors() {  // the same values on every rank, without any exchange
+  torch::manual_seed(5);
+  return {torch::arange(1000, torch::kDouble) / 7.0, torch::tensor({3, -1, 4, 1, -5, 9}, torch::kLong).view({2, 3}),
+          torch::randn({4, 3, 5}, torch::kFloat), torch::zeros({0, 4}, torch::kFloat)};
+}
+
+int world_sum(int v) {
+  int out = 0;
+  MPI_Allreduce(&v, &out, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  return out;
+}
+
+TEST(NodeShare, EveryRankOfTheNodeViewsOneReadOnlyCopyOfTheLeadersTensors) {
+  auto comm = dist::make_mpi_communicator();
+  int calls = 0;
+  auto share = comm->share_within_node([&] {
+    ++calls;
+    return known_tensors();
+  });
+  EXPECT_EQ(world_sum(calls), 1) << "one host is one node: only its first rank builds the tensors";
+  EXPECT_EQ(share.node_size, comm->size());
+  EXPECT_EQ(share.node_rank, comm->rank());
+  EXPECT_GT(share.shared_bytes, 0);
+  auto expect = known_tensors();
+  ASSERT_EQ(share.tensors.size(), expect.size());
+  for (std::size_t k = 0; k < expect.size(); ++k) {
+    EXPECT_EQ(share.tensors[k].scalar_type(), expect[k].scalar_type()) << k;
+    EXPECT_TRUE(torch::equal(share.tensors[k], expect[k])) << k;  // bit for bit
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(share.tensors[k].data_ptr()) % 64, 0U) << k;
+  }
+  // One object, mapped read-only and shared by every rank, already unlinked from /dev/shm.
+  const std::string line = mapping_of(share.tensors[0].data_ptr());
+  std::istringstream fields(line);
+  std::string range, perms, offset, device, inode;
+  fields >> range >> perms >> offset >> device >> inode;
+  EXPECT_EQ(perms, "r--s") << line;
+  EXPECT_NE(line.find("/dev/shm/hcdc-"), std::string::npos) << line;
+  EXPECT_NE(line.find("(deleted)"), std::string::npos) << line;
+  auto inodes = comm->allgather_bytes(device + ":" + inode);
+  for (const auto& i : inodes) EXPECT_EQ(i, inodes[0]) << "every rank maps the same object";
+  // A view outlives the share it came from; the pages go with the last view.
+  torch::Tensor kept = share.tensors[2];
+  const void* kept_at = kept.data_ptr();
+  share = {};
+  EXPECT_TRUE(torch::equal(kept, expect[2]));
+  kept = torch::Tensor();
+  EXPECT_EQ(mapping_of(kept_at).find("/dev/shm/hcdc-"), std::string::npos) << "unmapped after the last view";
+}
+
+TEST(NodeShare, RanksPerNodeCutsTheHostIntoNodesOfTheirOwn) {
+  auto comm = dist::make_mpi_communicator();
+  auto built_by = [&](const char* per_node) {
+    setenv("HCDC_RANKS_PER_NODE", per_node, 1);
+    int calls = 0;
+    auto share = comm->share_within_node([&] {
+      ++calls;
+      return known_tensors();
+    });
+    unsetenv("HCDC_RANKS_PER_NODE");
+    EXPECT_TRUE(torch::equal(share.tensors[2], known_tensors()[2]));
+    return std::make_pair(world_sum(calls), share);
+  };
+  auto [alone, alone_share] = built_by("1");
+  EXPECT_EQ(alone, comm->size()) << "a node of one rank builds its own";
+  EXPECT_EQ(alone_share.node_size, 1);
+  EXPECT_EQ(alone_share.shared_bytes, 0) << "nothing to share alone";
+  auto [pairs, pair_share] = built_by("2");
+  EXPECT_EQ(pairs, (comm->size() + 1) / 2) << "ranks 0-1, 2-3, ... are nodes";
+  EXPECT_EQ(pair_share.node_rank, comm->rank() % 2);
+  EXPECT_EQ(pair_share.node_size, std::min(2, comm->size() - comm->rank() / 2 * 2));
+  setenv("HCDC_RANKS_PER_NODE", "0", 1);
+  EXPECT_THROW(comm->share_within_node([] { return known_tensors(); }), std::invalid_argument);
+  unsetenv("HCDC_RANKS_PER_NODE");
+}
+
+TEST(NodeShare, TheLeadersInputErrorIsThrownOnEveryRankOfTheNode) {
+  auto comm = dist::make_mpi_communicator();
+  try {
+    comm->share_within_node([]() -> std::vector<torch::Tensor> {
+      throw hcdc::InputError("graph.h5", "splits/val", "the dataset has no validation split");
+    });
+    ADD_FAILURE() << "no error on rank " << comm->rank();
+  } catch (const hcdc::InputError& e) {
+    EXPECT_EQ(e.file(), "graph.h5");
+    EXPECT_EQ(e.field(), "splits/val");
+    EXPECT_EQ(e.what_only(), "the dataset has no validation split");
+  }
+  EXPECT_THROW(comm->share_within_node([]() -> std::vector<torch::Tensor> { throw std::runtime_error("disk"); }),
+               std::runtime_error);
 }
 
 }  // namespace

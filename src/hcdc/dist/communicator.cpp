@@ -7,6 +7,8 @@
 
 #ifdef HCDC_HAVE_MPI
 #include <mpi.h>
+
+#include "hcdc/dist/node_shared.hpp"
 #endif
 
 namespace hcdc::dist {
@@ -98,6 +100,7 @@ class MpiCommunicator : public Communicator {
     Timed timed(*this);
     MPI_Barrier(MPI_COMM_WORLD);
   }
+  NodeShare share_within_node(const TensorMaker& make) override { return share_within_node_mpi(make); }
 
  private:
   int rank_ = 0, size_ = 1;

@@ -6,11 +6,21 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace hcdc::dist {
+
+// Builds read-only tensors (e.g. a dataset's propagated blocks) for Communicator::share_within_node.
+using TensorMaker = std::function<std::vector<torch::Tensor>()>;
+
+struct NodeShare {
+  std::vector<torch::Tensor> tensors;  // read-only: writing into them faults (they may be mapped shared)
+  int node_rank = 0, node_size = 1;    // this rank among the ranks of its node
+  std::int64_t shared_bytes = 0;       // bytes of one node-wide copy; 0 when nothing was shared
+};
 
 class Communicator {
  public:
@@ -24,6 +34,13 @@ class Communicator {
   // Every rank's string, in rank order.
   virtual std::vector<std::string> allgather_bytes(const std::string& mine) = 0;
   virtual void barrier() = 0;
+  // Collective: one copy of `make`'s tensors per node instead of one per rank. `make` runs on the
+  // first rank of each node only (ranks that share memory, cut into groups of HCDC_RANKS_PER_NODE
+  // where that is set: dist/node_group.hpp); the other ranks of the node view the same pages. An
+  // exception thrown by `make` is thrown on every rank of its node (an InputError as an InputError).
+  // The tensors are read-only on every rank. Without MPI, or alone on its node, a rank simply
+  // gets make()'s own tensors.
+  virtual NodeShare share_within_node(const TensorMaker& make) { return {make(), 0, 1, 0}; }
   std::int64_t bytes_communicated() const { return bytes_; }
   // Wall time spent inside collectives: transfer plus waiting for slower ranks. Its spread across
   // ranks measures load imbalance; its minimum bounds the cost of communication itself.

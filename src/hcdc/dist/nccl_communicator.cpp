@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <mpi.h>
 #include <nccl.h>
+
+#include "hcdc/dist/node_group.hpp"
 #endif
 
 namespace hcdc::dist {
@@ -23,8 +25,7 @@ void check_nccl(ncclResult_t r, const char* what) {
 
 // This rank's index among the ranks on its node: ranks on one node drive different GPUs.
 int node_local_rank() {
-  MPI_Comm local;
-  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
+  MPI_Comm local = split_node_communicator();
   int r = 0;
   MPI_Comm_rank(local, &r);
   MPI_Comm_free(&local);
@@ -99,6 +100,7 @@ class NcclCommunicator : public Communicator {
     Counted c(*this);
     host_->barrier();
   }
+  NodeShare share_within_node(const TensorMaker& make) override { return host_->share_within_node(make); }
 
  private:
   // A host collective delegated to MPI: its time and bytes count as this communicator's.

@@ -55,7 +55,8 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   const std::string dataset = prepare_dataset_on_rank0(*comm, job);
 
   condense::GraphTask task =
-      load_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features);
+      load_graph_task(*comm, e.dist.share_on_node, dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
+                      /*message_passing=*/false);  // refused above for these families
   auto cands = search::make_candidates(e.space);
   double budget = req.budget.value_or(e.budgets.at(0));
   std::int64_t seed = req.seed.value_or(e.seeds.at(0));

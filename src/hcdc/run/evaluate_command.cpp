@@ -156,7 +156,7 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
   }
 
   condense::GraphTask task =
-      load_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
+      load_graph_task(*comm, e.dist.share_on_node, dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
                       search::is_message_passing(e.space.family));
   const CandidateRange mine = my_candidates(job, p, slice, *comm);
   const CandidateRange sliced = as_range(dist::owned_range(p, slice.index, slice.count));

@@ -140,7 +140,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   if (root) lock.emplace(job.output_dir);
   configure_threads(job.threads);
   condense::GraphTask task =
-      load_graph_task(dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
+      load_graph_task(comm, e.dist.share_on_node, dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
                       search::is_message_passing(e.space.family));
   auto cands = search::make_candidates(e.space);
   // HCDC walks a seeded subset of the candidates (their trajectories form the extended space).

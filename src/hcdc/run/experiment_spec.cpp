@@ -179,6 +179,7 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
   e.dist.checkpoint_every = static_cast<int>(d.get<std::int64_t>("checkpoint_every", e.dist.checkpoint_every));
   e.dist.checkpoint_dir = d.get<std::string>("checkpoint_dir", e.dist.checkpoint_dir);
   e.dist.keep = static_cast<int>(d.get<std::int64_t>("keep", e.dist.keep));
+  e.dist.share_on_node = d.get<bool>("share_on_node", e.dist.share_on_node);
   if (e.dist.checksum_every < 0) d.fail("checksum_every", "must be >= 0 (0: after every S_val update)");
   if (e.dist.checkpoint_every < 0) d.fail("checkpoint_every", "must be >= 0");
   if (e.dist.keep < 1) d.fail("keep", "must be >= 1");

@@ -34,6 +34,9 @@ struct DistSpec {
   int checkpoint_every = 50;    // steps; 0: only at exit
   std::string checkpoint_dir;   // default <output_dir>/checkpoints
   int keep = 2;
+  // One copy of the propagated graph blocks per node, shared read-only by its ranks (POSIX shared
+  // memory in /dev/shm); false: every rank loads its own (dist/node_shared.hpp).
+  bool share_on_node = true;
 };
 
 struct ExperimentSpec {

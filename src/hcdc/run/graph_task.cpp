@@ -1,5 +1,7 @@
 #include "hcdc/run/graph_task.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "hcdc/core/error.hpp"
 #include "hcdc/data/graph.hpp"
 #include "hcdc/models/decoupled_filter.hpp"
@@ -11,21 +13,35 @@ condense::GraphTask load_graph_task(const std::string& path, const std::string& 
                                     bool message_passing) {
   data::Graph g = data::read_graph(path);
   if (g.sparse_features()) throw InputError(path, "features_csr", "condensation needs dense features");
-  auto ops = models::GraphOperators::from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat);
-  auto x = torch::tensor(g.features).view({g.num_nodes, g.num_features});
-  if (normalize_features) x = x / x.abs().sum(1, true).clamp_min(1e-12);
+  if (g.splits.val.empty()) throw InputError(path, "splits/val", "the dataset has no validation split");
   auto basis = models::parse_filter_basis(basis_name, path, "search.basis");
-  auto blocks = models::propagate_blocks(ops, x, basis, order);
   auto y = torch::tensor(g.labels, torch::kLong);
+  std::shared_ptr<models::GraphOperators> shared_ops;
+  torch::Tensor x, blocks;
+  {
+    // The file's features are viewed, not copied, and the operators go with this scope unless
+    // message passing keeps them: on a large graph each is another full copy of the graph.
+    auto ops = models::GraphOperators::from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat);
+    x = torch::from_blob(g.features.data(), {g.num_nodes, g.num_features}, torch::kFloat);
+    x = normalize_features ? x / x.abs().sum(1, true).clamp_min(1e-12) : (message_passing ? x.clone() : x);
+    blocks = models::propagate_blocks(ops, x, basis, order);
+    if (message_passing) shared_ops = std::make_shared<models::GraphOperators>(std::move(ops));
+  }
+  // The CSR is in the operators (or no longer needed), the features in x (or in the blocks).
+  std::vector<std::int64_t>().swap(g.indptr);
+  std::vector<std::int64_t>().swap(g.indices);
+  std::vector<float>().swap(g.weights);
+  if (!message_passing) {
+    x = torch::Tensor();
+    std::vector<float>().swap(g.features);
+  }
   auto sel = [&](const std::vector<std::int64_t>& idx) {
     auto i = torch::tensor(idx, torch::kLong);
     return search::blocks_of(blocks.index_select(0, i).contiguous(), y.index_select(0, i));
   };
-  if (g.splits.val.empty()) throw InputError(path, "splits/val", "the dataset has no validation split");
   condense::GraphTask task{sel(g.splits.train), sel(g.splits.val), sel(g.splits.test), g.num_classes, g.num_nodes,
                            {}, {}, {}};
   if (message_passing) {
-    auto shared_ops = std::make_shared<models::GraphOperators>(std::move(ops));
     auto nodes_of = [&](const std::vector<std::int64_t>& idx) {
       auto i = torch::tensor(idx, torch::kLong);
       return search::LabelledBlocks{x, y.index_select(0, i), shared_ops, i};
@@ -35,6 +51,24 @@ condense::GraphTask load_graph_task(const std::string& path, const std::string& 
     task.graph_test = nodes_of(g.splits.test);
   }
   return task;
+}
+
+condense::GraphTask load_graph_task(dist::Communicator& comm, bool share_on_node, const std::string& path,
+                                    const std::string& basis, int order, bool normalize_features, bool message_passing) {
+  if (!share_on_node || message_passing)
+    return load_graph_task(path, basis, order, normalize_features, message_passing);
+  auto share = comm.share_within_node([&] {
+    auto t = load_graph_task(path, basis, order, normalize_features, false);
+    return std::vector<torch::Tensor>{t.train.x, t.train.y, t.val.x, t.val.y, t.test.x, t.test.y,
+                                      torch::tensor({t.num_classes, t.num_nodes}, torch::kLong)};
+  });
+  const auto& s = share.tensors;
+  if (share.shared_bytes > 0 && share.node_rank == 0)
+    spdlog::info("graph: one copy of the blocks per node ({:.3g} MiB, shared by {} ranks)",
+                 static_cast<double>(share.shared_bytes) / (1 << 20), share.node_size);
+  auto meta = s[6].accessor<std::int64_t, 1>();
+  return condense::GraphTask{search::blocks_of(s[0], s[1]), search::blocks_of(s[2], s[3]), search::blocks_of(s[4], s[5]),
+                             meta[0], meta[1], {}, {}, {}};
 }
 
 }  // namespace hcdc::run
