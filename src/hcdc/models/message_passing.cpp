@@ -25,6 +25,15 @@ const std::string& conv_name(Conv c) { return conv_names().at(static_cast<std::s
 
 bool conv_is_followed_by_activation(Conv c) { return c != Conv::kSgc2 && c != Conv::kSgc3; }
 
+int conv_hops(Conv c) {
+  switch (c) {
+    case Conv::kSgc2: return 2;
+    case Conv::kSgc3: return 3;
+    case Conv::kCheb3: return 2;
+    default: return 1;  // GCN, SAGE, GAT, GIN, ChebNet-2 (T_0, T_1: one propagation)
+  }
+}
+
 torch::Tensor neighbour_max(const GraphOperators& g, const torch::Tensor& h) {
   const auto& dst = g.targets();
   torch::Tensor out = torch::zeros({h.size(0), h.size(1)}, h.options());

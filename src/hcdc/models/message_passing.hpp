@@ -29,6 +29,9 @@ Conv parse_conv(const std::string& name);
 const std::string& conv_name(Conv c);
 // Whether an activation follows the layer inside a network (not after SGC, a linear model).
 bool conv_is_followed_by_activation(Conv c);
+// How many times a layer of the convolution propagates over the graph (its receptive field in
+// hops): SGC-K K, ChebNet-K K − 1, the others 1.
+int conv_hops(Conv c);
 
 // Elementwise max of h over each node's in-neighbours (edges of g), 0 where a node has none.
 torch::Tensor neighbour_max(const GraphOperators& g, const torch::Tensor& h);

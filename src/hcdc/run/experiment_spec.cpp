@@ -28,6 +28,32 @@ void parse_train_settings(config::StrictTable& t, const std::string& prefix, sea
   if (!(s.weight_decay >= 0)) t.fail(prefix + "weight_decay", "must be >= 0");
 }
 
+// [evaluate] truth_fanouts / truth_batch_size: neighbour-sampled ground truth (TrainSettings::fanouts),
+// one fan-out per layer of every candidate, for message-passing families only.
+void parse_sampling(config::StrictTable& t, const search::SearchSpaceSpec& space, search::TrainSettings& s) {
+  const auto fanouts = t.get<std::vector<double>>("truth_fanouts", {});
+  s.batch_size = t.get<std::int64_t>("truth_batch_size", s.batch_size);
+  if (s.batch_size < 1) t.fail("truth_batch_size", "must be >= 1");
+  s.fanouts.clear();
+  for (std::size_t i = 0; i < fanouts.size(); ++i) {
+    const double f = fanouts[i];
+    if (f != std::floor(f) || !(f >= 1 || f == -1) || f > 1e9)
+      t.fail(fmt::format("truth_fanouts[{}]", i), "must be a whole number >= 1, or -1 for every neighbour");
+    s.fanouts.push_back(static_cast<int>(f));
+  }
+  if (s.fanouts.empty()) return;
+  if (!search::is_message_passing(space.family))
+    t.fail("truth_fanouts", fmt::format("search.family = \"{}\" trains on precomputed feature blocks; neighbour sampling "
+                                        "is for the message-passing families (coupled-filter, conv-supernet)",
+                                        space.family));
+  std::vector<double> depths = space.kind == "named" ? space.depths : std::vector<double>{static_cast<double>(space.layers)};
+  for (double d : depths)
+    if (static_cast<double>(s.fanouts.size()) != d)
+      t.fail("truth_fanouts",
+             fmt::format("has {} entries but the candidates have {} layers: one fan-out per layer{}", s.fanouts.size(), d,
+                         depths.size() > 1 ? " (a space of several depths cannot share one list)" : ""));
+}
+
 }  // namespace
 
 std::pair<std::int64_t, std::int64_t> budget_sizes(const ExperimentSpec& e, double budget, std::int64_t num_nodes) {
@@ -112,6 +138,7 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
     ev.fail("metric", fmt::format("must be one of {}", fmt::join(search::score_metric_names(), ", ")));
   e.evaluate.truth.metric = e.evaluate.proxy.metric = search::parse_score_metric(metric);
   e.evaluate.normalize_features = ev.get<bool>("normalize_features", e.evaluate.normalize_features);
+  parse_sampling(ev, e.space, e.evaluate.truth);
   e.evaluate.batch_candidates = ev.get<std::int64_t>("batch_candidates", e.evaluate.batch_candidates);
   if (e.evaluate.batch_candidates < 0) ev.fail("batch_candidates", "must be >= 0 (0: automatic, 1: one at a time)");
   ev.finish();

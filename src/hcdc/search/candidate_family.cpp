@@ -20,6 +20,11 @@ CandidateFamily message_passing_family(
   return f;
 }
 
+int hops_per_layer(const Candidate& c) {
+  const auto& f = candidate_families().at(c.family);
+  return f.hops_per_layer ? f.hops_per_layer(with_fixed_lambda(c)) : 1;
+}
+
 Candidate with_fixed_lambda(const Candidate& c) {
   const auto& f = candidate_families().at(c.family);
   return f.fixed_lambda ? f.fixed_lambda(c) : c;

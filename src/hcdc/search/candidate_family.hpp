@@ -34,6 +34,10 @@ struct CandidateFamily {
   // part of the model unused: the supernet keeps only the convolutions a one-hot α selects, so a
   // named candidate carries one convolution's weights, not ten. Unset: the candidate itself.
   std::function<Candidate(const Candidate&)> fixed_lambda;
+  // Message-passing families: how many times one layer of the candidate (as trained with its λ
+  // fixed) propagates over the graph, for neighbour sampling (search/neighbour_sampling.hpp).
+  // Unset: once.
+  std::function<int(const Candidate&)> hops_per_layer;
 };
 
 Registry<CandidateFamily>& candidate_families();
@@ -47,6 +51,8 @@ CandidateFamily message_passing_family(
 
 // `c` as trained with its λ fixed (CandidateFamily::fixed_lambda).
 Candidate with_fixed_lambda(const Candidate& c);
+// CandidateFamily::hops_per_layer of `c` as trained with its λ fixed.
+int hops_per_layer(const Candidate& c);
 // Whether a family's candidates train on a graph (CandidateFamily::message_passing).
 bool is_message_passing(const std::string& family);
 // The model of candidate `c` (by its family's name).

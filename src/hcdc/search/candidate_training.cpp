@@ -1,12 +1,54 @@
 #include "hcdc/search/candidate_training.hpp"
 
 #include <chrono>
+#include <numeric>
+#include <random>
 
 #include "hcdc/hypergrad/inner_training.hpp"
 #include "hcdc/search/candidate_family.hpp"
 #include "hcdc/models/classification_problem.hpp"
+#include "hcdc/search/neighbour_sampling.hpp"
 
 namespace hcdc::search {
+namespace {
+
+// Adam over neighbour-sampled minibatches of the training nodes (TrainSettings::fanouts): the same
+// loss as full-batch training (cross-entropy at the seeds plus the weight decay's L2 term), on
+// each batch's sampled subgraph. Seeded: the batch order and every draw follow `seed`.
+torch::Tensor train_theta_sampled(const std::shared_ptr<models::ModelFamily>& model, const Candidate& c,
+                                  const LabelledBlocks& train, const torch::Tensor& theta0, const torch::Tensor& lambda,
+                                  const TrainSettings& t, std::uint64_t seed) {
+  const NeighbourSampler sampler(*train.graph);
+  const std::vector<int> hops = hop_fanouts(c, t.fanouts);
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + 0x5A3D);
+  const std::int64_t n = train.nodes.size(0);
+  const auto* nodes = train.nodes.data_ptr<std::int64_t>();
+  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  torch::Tensor theta = theta0.detach().clone().requires_grad_(true);
+  const torch::Tensor lam = lambda.detach();
+  torch::optim::Adam opt(std::vector<torch::Tensor>{theta}, torch::optim::AdamOptions(t.lr));
+  for (int epoch = 0; epoch < t.epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    for (std::int64_t b = 0; b < n; b += t.batch_size) {
+      const std::int64_t e = std::min(n, b + t.batch_size);
+      std::vector<std::int64_t> seeds;
+      seeds.reserve(static_cast<std::size_t>(e - b));
+      for (auto k = b; k < e; ++k) seeds.push_back(nodes[order[static_cast<std::size_t>(k)]]);
+      const SampledBatch batch = sampler.sample(seeds, hops, rng, train.x.scalar_type());
+      const torch::Tensor pos = torch::tensor(std::vector<std::int64_t>(order.begin() + b, order.begin() + e), torch::kLong);
+      models::LabelledSplit split{{train.x.index_select(0, batch.nodes), batch.graph},
+                                  torch::arange(e - b, torch::kLong), train.y.index_select(0, pos)};
+      models::ClassificationProblem p(model, split, split, t.weight_decay);
+      opt.zero_grad();
+      p.train_loss(theta, lam).backward();
+      opt.step();
+    }
+  }
+  return theta.detach();
+}
+
+}  // namespace
 
 CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, const LabelledBlocks& val,
                                const LabelledBlocks* test, std::int64_t classes, std::uint64_t seed,
@@ -22,7 +64,9 @@ CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, 
     return models::LabelledSplit{{d.x, d.graph}, d.graph ? d.nodes : torch::Tensor(), d.y};
   };
   models::ClassificationProblem p(model, split(train), split(val), t.weight_decay);
-  torch::Tensor theta = hypergrad::train_theta(p, model->init_theta(seed, dt), lambda, {"adam", t.lr, 0, t.epochs});
+  const bool sampled = train.graph && !t.fanouts.empty() && train.graph->op(models::GraphOp::kAdj).is_sparse();
+  torch::Tensor theta = sampled ? train_theta_sampled(model, trained, train, model->init_theta(seed, dt), lambda, t, seed)
+                                : hypergrad::train_theta(p, model->init_theta(seed, dt), lambda, {"adam", t.lr, 0, t.epochs});
   CandidateScore s;
   {
     torch::NoGradGuard ng;

@@ -34,6 +34,13 @@ struct TrainSettings {
   double lr = 0.01;
   double weight_decay = 5e-4;
   ScoreMetric metric = ScoreMetric::kAccuracy;  // what val_score and test_score measure
+  // Message-passing candidates on a graph with sparse operators: neighbour-sampled minibatches
+  // (search/neighbour_sampling.hpp) when `fanouts` is set, one fan-out per layer (−1: all
+  // neighbours); an epoch is one pass over the shuffled training nodes in batches of
+  // `batch_size` seeds, one Adam step each. Empty: full batch, one step an epoch. Scores are
+  // taken on the whole graph either way (one forward without gradients).
+  std::vector<int> fanouts{};
+  std::int64_t batch_size = 1024;
 };
 
 struct CandidateScore {

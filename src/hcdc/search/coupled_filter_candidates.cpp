@@ -18,11 +18,17 @@ std::shared_ptr<models::ModelFamily> make_coupled(const Candidate& c, std::int64
   return std::make_shared<models::GraphFilterGnn>(features, classes, cfg, "coupled-filter");
 }
 
+CandidateFamily coupled_family() {
+  CandidateFamily f = message_passing_family(
+      "message-passing GNN with the filter Σ_k λ_k B_k(Â) inside every layer (the paper's Table-2 model), trained on "
+      "the graph itself",
+      make_coupled);
+  f.hops_per_layer = [](const Candidate& c) { return static_cast<int>(c.lambda.size()) - 1; };  // B_K(Â): K products
+  return f;
+}
+
 }  // namespace
 
-HCDC_REGISTER(candidate_families(), "coupled-filter", 15,
-              message_passing_family("message-passing GNN with the filter Σ_k λ_k B_k(Â) inside every layer (the "
-                                     "paper's Table-2 model), trained on the graph itself",
-                                     make_coupled));
+HCDC_REGISTER(candidate_families(), "coupled-filter", 15, coupled_family());
 
 }  // namespace hcdc::search

@@ -15,14 +15,17 @@ std::shared_ptr<models::ModelFamily> make_decoupled(const Candidate& c, std::int
   return std::make_shared<models::DecoupledFilter>(classes, cfg);
 }
 
+CandidateFamily decoupled_family() {
+  CandidateFamily f;
+  f.help = "MLP on Σ_k λ_k B_k X (propagation once, before training; SGC/SIGN style)";
+  f.carries = "filter blocks × features";
+  f.sample_shape = [](std::int64_t blocks, std::int64_t features) { return std::vector<std::int64_t>{blocks, features}; };
+  f.make = make_decoupled;
+  return f;
+}
+
 }  // namespace
 
-HCDC_REGISTER(candidate_families(), "decoupled-filter", 10,
-              CandidateFamily{"MLP on Σ_k λ_k B_k X (propagation once, before training; SGC/SIGN style)",
-                              "filter blocks × features",
-                              [](std::int64_t blocks, std::int64_t features) {
-                                return std::vector<std::int64_t>{blocks, features};
-                              },
-                              make_decoupled});
+HCDC_REGISTER(candidate_families(), "decoupled-filter", 10, decoupled_family());
 
 }  // namespace hcdc::search

@@ -1,7 +1,10 @@
 // The conv supernet as search candidates: a named GNN (one-hot α over the space's convolutions)
 // of `layers` layers and `hidden` units, trained end to end on the graph it is given
 // (models/conv_supernet.hpp).
+#include <algorithm>
+
 #include "hcdc/models/conv_supernet.hpp"
+#include "hcdc/models/message_passing.hpp"
 #include "hcdc/search/candidate_family.hpp"
 
 namespace hcdc::search {
@@ -30,6 +33,11 @@ CandidateFamily supernet_family() {
         used.lambda.push_back(c.lambda[j]);
       }
     return used.convs.empty() ? c : used;
+  };
+  f.hops_per_layer = [](const Candidate& c) {  // a mixed layer reaches as far as its farthest convolution
+    int hops = 0;
+    for (const auto& name : c.convs) hops = std::max(hops, models::conv_hops(models::parse_conv(name)));
+    return hops;
   };
   return f;
 }
