@@ -7,8 +7,10 @@
 #   2r-private on 2 ranks that each load their own (dist.share_on_node = false: the old way),
 # in that order, in one session. Stages: truth (hcdc evaluate JOB: the ground truth of
 # benchmarks/cost_growth.toml's 8 candidates) and condense (hcdc condense JOB --method hcdc).
-# Writes OUT_DIR/node_sharing.tsv and prints a markdown table.
-# Usage: [HCDC=build/src/hcdc] [STAGES="truth condense"] benchmarks/node_sharing.sh GRAPH.h5 [OUT_DIR]
+# Writes OUT_DIR/node_sharing.tsv and prints a markdown table. Arguments after OUT_DIR go to every
+# hcdc command (e.g. --set hcdc.g_t_train_rows=20000).
+# Usage: [HCDC=build/src/hcdc] [STAGES="truth condense"] [VARIANTS="1r 2r-shared 2r-private"]
+#        benchmarks/node_sharing.sh GRAPH.h5 [OUT_DIR [hcdc options…]]
 #   GRAPH.h5: e.g. the 1M-node graph of benchmarks/cost_growth.sh (results/cost-growth/n1000000/graph.h5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,8 @@ HCDC=${HCDC:-build/src/hcdc}
 STAGES=${STAGES:-"truth condense"}
 graph=${1:?usage: benchmarks/node_sharing.sh GRAPH.h5 [OUT_DIR]}
 out=${2:-results/node-sharing}
+shift $(( $# < 2 ? $# : 2 ))
+extra=("$@")
 job=benchmarks/cost_growth.toml
 [ -f "$graph" ] || { echo "node_sharing: no graph at $graph (make one with benchmarks/cost_growth.sh)" >&2; exit 2; }
 mkdir -p "$out"
@@ -28,7 +32,7 @@ for stage in $STAGES; do
     condense) cmd=(condense "$job" --method hcdc) ;;
     *) echo "node_sharing: unknown stage $stage (truth, condense)" >&2; exit 2 ;;
   esac
-  for variant in 1r 2r-shared 2r-private; do
+  for variant in ${VARIANTS:-1r 2r-shared 2r-private}; do
     d=$out/$stage-$variant
     rm -rf "$d"
     launch=() share=true ranks=1
@@ -38,7 +42,7 @@ for stage in $STAGES; do
     esac
     start=$(date +%s.%N)
     line=$(benchmarks/rss_sum.sh "hcdc --threads 1 ${cmd[0]}" "${launch[@]}" "$HCDC" --threads 1 "${cmd[@]}" \
-             --set "dataset.path=\"$graph\"" --set "job.output_dir=\"$d\"" --set "dist.share_on_node=$share" \
+             --set "dataset.path=\"$graph\"" --set "job.output_dir=\"$d\"" --set "dist.share_on_node=$share" "${extra[@]}" \
              2> "$out/$stage-$variant.log" | tail -1)
     wall=$(echo "$(date +%s.%N) - $start" | bc -l)
     pss=$(echo "$line" | sed -n 's/.*PSS: \([0-9]*\) MiB.*/\1/p')

@@ -109,6 +109,22 @@ TEST_F(Condense, HcdcSvalDoesNotDependOnTheThreadCount) {
       << "S_val must move with more outer iterations, or the comparison shows nothing";
 }
 
+TEST_F(Condense, HcdcGtFromMinibatchesIsAlgorithm1WithEveryRowAndASeededEstimateWithFewer) {
+  auto full = condense::condense(task, settings("hcdc"));
+  auto every = settings("hcdc");
+  every.hcdc.g_t_train_rows = every.hcdc.g_t_val_rows = 1000000;  // more rows than the splits hold
+  EXPECT_TRUE(torch::equal(full.s_val.x, condense::condense(task, every).s_val.x))
+      << "a minibatch of every row is the whole split: Algorithm 1 bit for bit";
+  auto few = settings("hcdc");
+  few.hcdc.g_t_train_rows = 25;
+  few.hcdc.g_t_val_rows = 40;
+  auto a = condense::condense(task, few), b = condense::condense(task, few);
+  EXPECT_TRUE(torch::equal(a.s_val.x, b.s_val.x)) << "the minibatches follow the run's seed";
+  EXPECT_FALSE(torch::equal(a.s_val.x, full.s_val.x)) << "25 of 60 training rows must change g_T";
+  EXPECT_TRUE(torch::isfinite(a.s_val.x).all().item<bool>());
+  EXPECT_EQ(a.solves, full.solves);
+}
+
 TEST_F(Condense, MatchingLossesDecrease) {
   auto per_class = std::vector<std::int64_t>{4, 4, 4};
   condense::MatchingOptions o;

@@ -85,7 +85,12 @@ torch::Tensor HcdcLearner::contribute(Trajectory& tr) {
   try {
     hypergrad::SecondOrder so_s(ps, theta, tr.lambda);
     auto gs = hypergrad::hypergradient(ps, so_s, o_.solver).total;
-    auto gt = hypergrad::hypergradient(pt, theta_for_t, tr.lambda, o_.solver).total;
+    std::shared_ptr<const hypergrad::BilevelProblem> batch;
+    if (o_.g_t_train_rows > 0 || o_.g_t_val_rows > 0)
+      batch = pt.minibatch(o_.g_t_train_rows, o_.g_t_val_rows,
+                           seed_ * 1000003ULL + static_cast<std::uint64_t>(steps_done()) * 7919ULL +
+                               static_cast<std::uint64_t>(tr.index));
+    auto gt = hypergrad::hypergradient(batch ? *batch : pt, theta_for_t, tr.lambda, o_.solver).total;
     auto w = cosine_distance_grad(gt, gs);
     auto adj = hypergrad::adjoint_data_gradient(ps, so_s, w, s_val_, o_.solver);
     torch::Tensor delta = o_.lambda_lr * gs;

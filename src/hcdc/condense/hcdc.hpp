@@ -47,6 +47,12 @@ struct HcdcOptions {
   double theta_lr = 0.01;
   double weight_decay = 5e-4;
   GtTheta g_t_theta = GtTheta::kSTrain;
+  // g_T from a minibatch of the original data instead of all of it: this many training rows (the
+  // Hessian-vector products) and validation rows (∇ L_val), drawn afresh for every solve from a
+  // seed of (run seed, outer iteration, step, trajectory), so S_val does not depend on the rank
+  // count. 0: every row (Algorithm 1). Memory and time of a solve then scale with the rows, not
+  // with the graph.
+  std::int64_t g_t_train_rows = 0, g_t_val_rows = 0;
   hypergrad::SolverOptions solver;
 };
 

@@ -53,6 +53,9 @@ LabelledSplit subsample(const LabelledSplit& s, std::int64_t rows, std::mt19937_
   perm.resize(static_cast<std::size_t>(rows));
   auto pick = torch::tensor(perm, torch::kLong);
   torch::Tensor index = s.index.defined() ? s.index.index_select(0, pick) : pick;
+  // Rows without a graph are independent samples: gather them, so the minibatch's forward (and
+  // its Hessian-vector products) reads only its own rows. A graph's nodes keep the whole input.
+  if (!s.input.graph) return {{s.input.x.index_select(0, index), nullptr}, {}, s.labels.index_select(0, pick)};
   return {s.input, index, s.labels.index_select(0, pick)};
 }
 }  // namespace

@@ -188,6 +188,10 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
   const auto gt = h.get<std::string>("g_t_theta", "s_train");
   if (gt != "s_train" && gt != "t_train") h.fail("g_t_theta", "must be one of s_train, t_train");
   ho.g_t_theta = gt == "t_train" ? condense::GtTheta::kTTrain : condense::GtTheta::kSTrain;
+  ho.g_t_train_rows = h.get<std::int64_t>("g_t_train_rows", ho.g_t_train_rows);
+  ho.g_t_val_rows = h.get<std::int64_t>("g_t_val_rows", ho.g_t_val_rows);
+  if (ho.g_t_train_rows < 0) h.fail("g_t_train_rows", "must be >= 0 (0: every training row)");
+  if (ho.g_t_val_rows < 0) h.fail("g_t_val_rows", "must be >= 0 (0: every validation row)");
   ho.solver = condense::kHcdcSolverDefaults;
   parse_solver_keys(h, "solver", ho.solver);
   if (e.hcdc_trajectories < 1) h.fail("trajectories", "must be >= 1");
