@@ -40,7 +40,12 @@ class SharedMapping {
           "cannot reserve {:.1f} MiB of shared memory in /dev/shm ({}); free room there, or set dist.share_on_node = false",
           static_cast<double>(bytes) / (1 << 20), errno_text(e)));
     }
-    return map(fd, name, bytes, PROT_READ | PROT_WRITE);
+    try {
+      return map(fd, name, bytes, PROT_READ | PROT_WRITE);
+    } catch (...) {
+      shm_unlink(name.c_str());
+      throw;
+    }
   }
   static std::shared_ptr<SharedMapping> open(const std::string& name, std::int64_t bytes) {
     const int fd = shm_open(name.c_str(), O_RDONLY, 0);
@@ -170,10 +175,12 @@ NodeShare share_within_node_mpi(const TensorMaker& make) {
       mapping->seal();
       header = std::move(l.header);
     } catch (const InputError& e) {
+      if (mapping) shm_unlink(name.c_str());  // created, then something after it failed
       failure = std::current_exception();
       header = {kInputError};
       error = e.file() + '\n' + e.field() + '\n' + e.what_only();
     } catch (const std::exception& e) {
+      if (mapping) shm_unlink(name.c_str());
       failure = std::current_exception();
       header = {kOtherError};
       error = e.what();
