@@ -141,9 +141,9 @@ TEST_F(Registries, UnknownNamesInAJobListTheKnownOnes) {
   expect_input_error([&] { run::parse_job_file(job("[condense]\nmethods = [\"random\", \"bogus\"]\n")); },
                      "condense.methods[1]", "unknown condensation method 'bogus' (known: random, kcenter");
   expect_input_error([&] { run::parse_job_file(job("[search]\nfamily = \"gat\"\n")); }, "search.family",
-                     "unknown candidate model family 'gat' (known: decoupled-filter, coupled-filter, conv-supernet, test-mixed-linear)");
+                     "unknown candidate model family 'gat' (known: decoupled-filter, coupled-filter, conv-supernet, image-cell, test-mixed-linear)");
   expect_input_error([&] { run::parse_job_file(job("[search]\nkind = \"grid\"\n")); }, "search.kind",
-                     "unknown search space kind 'grid' (known: continuous, named)");
+                     "unknown search space kind 'grid' (known: continuous, named, cell)");
   expect_input_error([&] { run::parse_job_file(job("[model]\nfamily = \"gat\"\n")); }, "model.family",
                      "unknown model family 'gat' (known: linear, graph-filter, named-filter, supernet)");
   // A registered method's own section is read (and checked) like any other.

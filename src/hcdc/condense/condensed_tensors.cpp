@@ -32,6 +32,7 @@ data::CondensedSet to_condensed_set(const CondensedPair& pair) {
   out.y_train = longs(pair.s_train.y);
   out.x_val = floats(pair.s_val.x);
   out.y_val = longs(pair.s_val.y);
+  out.history = pair.history;
   return out;
 }
 

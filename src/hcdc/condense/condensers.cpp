@@ -26,6 +26,10 @@ std::vector<std::int64_t> to_vec(const torch::Tensor& t) {
 Selection standard(const GraphTask& task, const std::string& method, std::int64_t budget, const CondenseSettings& s) {
   const CondensationMethod& m = methods().at(method);
   if (!m.select) throw UnknownName(fmt::format("'{}' does not select a condensed set by itself", method));
+  const bool images = is_image_task(task);
+  if (images ? !m.images : !m.graphs)
+    throw SettingError("methods", fmt::format("'{}' condenses {} only; these data are {}", method,
+                                              images ? "graphs" : "images", images ? "images" : "a graph"));
   auto per_class = allocate_per_class(to_vec(task.train.y), task.num_classes, budget, m.coreset, "budgets");
   return m.select(task, per_class, s);
 }
@@ -96,11 +100,13 @@ HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
   for (std::size_t c = 0; c < per_class.size(); ++c)
     y.insert(y.end(), static_cast<std::size_t>(per_class[c]), static_cast<std::int64_t>(c));
   torch::Tensor mu = task.train.x.mean(0), sd = task.train.x.std(0);
+  std::vector<std::int64_t> val_shape{s.c_val};  // c_val samples of the training samples' shape
+  val_shape.insert(val_shape.end(), mu.sizes().begin(), mu.sizes().end());
   std::mt19937_64 rng(s.seed + 202);
   std::normal_distribution<double> g(0.0, 1.0);
   std::vector<double> noise(static_cast<std::size_t>(s.c_val * mu.numel()));
   for (auto& v : noise) v = g(rng);
-  h.s_val_init = mu + sd * torch::tensor(noise, torch::kDouble).to(mu.scalar_type()).view({s.c_val, mu.size(0), mu.size(1)});
+  h.s_val_init = mu + sd * torch::tensor(noise, torch::kDouble).to(mu.scalar_type()).view(val_shape);
   h.data = {task.train, task.val, strain.set, torch::tensor(y, torch::kLong), task.num_classes, nullptr};
   return h;
 }
@@ -199,6 +205,7 @@ CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const R
     out.s_val = val.set;
     out.s_train_rows = train.rows;
     out.s_val_rows = val.rows;
+    out.history = train.history;  // S_train's (S_val's is learned the same way)
   } else {
     HcdcStart start = prepare_hcdc(task, s);
     std::vector<std::int64_t> owned(s.hcdc_trajectories.size());

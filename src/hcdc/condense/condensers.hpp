@@ -17,7 +17,8 @@
 
 namespace hcdc::condense {
 
-struct GraphTask {  // the original data, as blocks (run::load_graph_task reads one from a file)
+struct GraphTask {  // the original data, as blocks (run::load_graph_task reads one from a file), or images
+                   // (N×C×H×W samples; run::load_image_task)
   search::LabelledBlocks train, val, test;
   std::int64_t num_classes = 0;
   std::int64_t num_nodes = 0;
@@ -27,6 +28,8 @@ struct GraphTask {  // the original data, as blocks (run::load_graph_task reads 
   search::LabelledBlocks graph_train, graph_val, graph_test;
 };
 
+// Whether the task's samples are images (N×C×H×W) rather than feature blocks or node features.
+inline bool is_image_task(const GraphTask& t) { return t.train.x.defined() && t.train.x.dim() == 4; }
 
 // How a method that does not learn S_val spends its budget (see the top of this file).
 enum class BaselineSplit { kEqual, kPaperRatio };

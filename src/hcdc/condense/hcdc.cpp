@@ -229,6 +229,7 @@ namespace {
 CondensationMethod hcdc_method() {
   CondensationMethod m;
   m.help = "S_val learned so that hypergradients on S align with those on the original data";
+  m.images = true;
   m.learns_validation = true;  // its options are the experiment's [hcdc] section (the driver reads them)
   return m;
 }

@@ -10,25 +10,6 @@ namespace {
 
 using torch::Tensor;
 
-// Synthetic labels and the real nodes (rows) each synthetic node starts from, per class.
-std::pair<Tensor, Tensor> initial_rows(const search::LabelledBlocks& real, const std::vector<std::int64_t>& per_class,
-                                            std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<std::int64_t> rows, labels;
-  auto y = real.y.contiguous();
-  for (std::size_t c = 0; c < per_class.size(); ++c) {
-    std::vector<std::int64_t> members;
-    for (std::int64_t i = 0; i < y.size(0); ++i)
-      if (y[i].item<std::int64_t>() == static_cast<std::int64_t>(c)) members.push_back(i);
-    std::shuffle(members.begin(), members.end(), rng);
-    for (std::int64_t k = 0; k < per_class[c]; ++k) {
-      rows.push_back(members[static_cast<std::size_t>(k) % members.size()]);
-      labels.push_back(static_cast<std::int64_t>(c));
-    }
-  }
-  return {torch::tensor(rows, torch::kLong), torch::tensor(labels, torch::kLong)};
-}
-
 // The blocks a synthetic graph gives its nodes: [X, ÂX, Â²X, …] over its (dense) adjacency.
 Tensor synthetic_blocks(const Tensor& x, const Tensor& adjacency, std::int64_t blocks) {
   std::vector<Tensor> b{x};
@@ -87,11 +68,30 @@ struct AdjacencyMlp {
   }
 };
 
+}  // namespace
+
+// Synthetic labels and the real nodes (rows) each synthetic node starts from, per class.
+std::pair<Tensor, Tensor> initial_rows(const search::LabelledBlocks& real, const std::vector<std::int64_t>& per_class,
+                                       std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::int64_t> rows, labels;
+  auto y = real.y.contiguous();
+  for (std::size_t c = 0; c < per_class.size(); ++c) {
+    std::vector<std::int64_t> members;
+    for (std::int64_t i = 0; i < y.size(0); ++i)
+      if (y[i].item<std::int64_t>() == static_cast<std::int64_t>(c)) members.push_back(i);
+    std::shuffle(members.begin(), members.end(), rng);
+    for (std::int64_t k = 0; k < per_class[c]; ++k) {
+      rows.push_back(members[static_cast<std::size_t>(k) % members.size()]);
+      labels.push_back(static_cast<std::int64_t>(c));
+    }
+  }
+  return {torch::tensor(rows, torch::kLong), torch::tensor(labels, torch::kLong)};
+}
+
 Tensor class_mask_select(const Tensor& t, const Tensor& y, std::int64_t c) {
   return t.index_select(0, torch::nonzero(y == c).squeeze(1));
 }
-
-}  // namespace
 
 Tensor row_cosine_distance(const Tensor& g_real, const Tensor& g_syn) {
   // Weights are stored in × out: the rows of DC's (out, in) layout are our columns.

@@ -25,6 +25,12 @@ struct MatchingOptions {
   std::int64_t adjacency_hidden = 128;
   double model_lr = 0.01;
   std::int64_t embed_hidden = 128;  // DM
+  // Images (condense/image_matching.hpp): the matching ConvNet's width, real images per class and
+  // step, and the SGD (momentum 0.5) learning rates of the synthetic images for DC/DSA and DM.
+  std::int64_t image_width = 32;
+  std::int64_t real_batch = 128;
+  double image_lr = 0.1;
+  double dm_image_lr = 1.0;
 };
 
 struct SyntheticSet {
@@ -42,6 +48,13 @@ SyntheticSet gradient_matching(const search::LabelledBlocks& real, const std::ve
                                std::uint64_t seed);
 SyntheticSet distribution_matching(const search::LabelledBlocks& real, const std::vector<std::int64_t>& per_class,
                                    std::int64_t num_classes, const MatchingOptions& o, std::uint64_t seed);
+
+// Synthetic labels and the real samples (rows of `real`) each synthetic sample starts from,
+// per_class[c] of class c (cycling through a class with fewer), seeded.
+std::pair<torch::Tensor, torch::Tensor> initial_rows(const search::LabelledBlocks& real,
+                                                     const std::vector<std::int64_t>& per_class, std::uint64_t seed);
+// The rows of `t` whose label in `y` is c.
+torch::Tensor class_mask_select(const torch::Tensor& t, const torch::Tensor& y, std::int64_t c);
 
 // Σ over output units of 1 − cos between gradient rows (DC's distance for one weight matrix
 // stored in × out), ε = 1e-6 in the denominator.

@@ -1,4 +1,5 @@
 // GCond-X, GCond and DM as condensation methods (condense/matching.hpp), with their [matching] section.
+#include "hcdc/condense/image_matching.hpp"
 #include "hcdc/condense/matching.hpp"
 #include "hcdc/condense/method.hpp"
 
@@ -16,6 +17,12 @@ std::any parse_matching(config::StrictTable& m) {
   mo.adjacency_hidden = m.get<std::int64_t>("adjacency_hidden", mo.adjacency_hidden);
   mo.model_lr = m.get<double>("model_lr", mo.model_lr);
   mo.embed_hidden = m.get<std::int64_t>("embed_hidden", mo.embed_hidden);
+  mo.image_width = m.get<std::int64_t>("image_width", mo.image_width);
+  mo.real_batch = m.get<std::int64_t>("real_batch", mo.real_batch);
+  mo.image_lr = m.get<double>("image_lr", mo.image_lr);
+  mo.dm_image_lr = m.get<double>("dm_image_lr", mo.dm_image_lr);
+  if (mo.image_width < 1 || mo.real_batch < 1) m.fail("image_width", "image_width and real_batch must be >= 1");
+  if (!(mo.image_lr > 0) || !(mo.dm_image_lr > 0)) m.fail("image_lr", "image_lr and dm_image_lr must be > 0");
   if (mo.iterations < 1 || mo.inner < 1 || mo.adjacency_every < 1)
     m.fail("iterations", "iterations, inner and adjacency_every must be >= 1");
   return mo;
@@ -26,18 +33,43 @@ CondensationMethod matching_method(std::string help, bool distribution, bool lea
   m.help = std::move(help);
   m.section = "matching";
   m.parse_options = parse_matching;
+  m.images = distribution;  // DM matches embeddings of images as of feature blocks
   m.select = [=](const GraphTask& task, const std::vector<std::int64_t>& per_class, const CondenseSettings& s) {
     const auto o = section_options<MatchingOptions>(s, "matching");
+    if (is_image_task(task)) {
+      SyntheticSet syn = image_matching(task.train, per_class, task.num_classes, ImageMatching::kDm, o, s.seed);
+      return Selection{search::blocks_of(syn.x, syn.y), torch::Tensor(), torch::Tensor(), syn.loss_history};
+    }
     SyntheticSet syn = distribution ? distribution_matching(task.train, per_class, task.num_classes, o, s.seed)
                                     : gradient_matching(task.train, per_class, task.num_classes, learn_adjacency, o,
                                                         s.seed);
-    return Selection{search::blocks_of(syn.blocks, syn.y), syn.adjacency, torch::Tensor()};
+    return Selection{search::blocks_of(syn.blocks, syn.y), syn.adjacency, torch::Tensor(), syn.loss_history};
+  };
+  return m;
+}
+
+// DC and DSA: gradient matching of images (DSA with the siamese augmentation).
+CondensationMethod image_gradient_matching(std::string help, ImageMatching kind) {
+  CondensationMethod m;
+  m.help = std::move(help);
+  m.section = "matching";
+  m.parse_options = parse_matching;
+  m.graphs = false;
+  m.images = true;
+  m.select = [=](const GraphTask& task, const std::vector<std::int64_t>& per_class, const CondenseSettings& s) {
+    const auto o = section_options<MatchingOptions>(s, "matching");
+    SyntheticSet syn = image_matching(task.train, per_class, task.num_classes, kind, o, s.seed);
+    return Selection{search::blocks_of(syn.x, syn.y), torch::Tensor(), torch::Tensor(), syn.loss_history};
   };
   return m;
 }
 
 }  // namespace
 
+HCDC_REGISTER(methods(), "dc", 62, image_gradient_matching("images: gradient matching on a ConvNet (DC)", ImageMatching::kDc));
+HCDC_REGISTER(methods(), "dsa", 64,
+              image_gradient_matching("images: gradient matching with differentiable siamese augmentation (DSA)",
+                                      ImageMatching::kDsa));
 HCDC_REGISTER(methods(), "gcond-x", 40, matching_method("gradient matching, identity adjacency (GCond-X)", false, false));
 HCDC_REGISTER(methods(), "gcond", 50, matching_method("gradient matching with a learned adjacency (GCond)", false, true));
 HCDC_REGISTER(methods(), "dm", 60, matching_method("distribution matching of random embeddings (DM)", true, false));

@@ -20,6 +20,7 @@ struct Selection {  // a condensed set drawn from (or learned on) the original t
   search::LabelledBlocks set;
   torch::Tensor adjacency;  // a learned synthetic adjacency, or undefined
   torch::Tensor rows;       // a coreset's picked rows of the pool (int64), or undefined
+  std::vector<double> history;  // a learned set's loss per iteration (matching loss), else empty
 };
 
 struct CondensationMethod {
@@ -29,6 +30,9 @@ struct CondensationMethod {
   // Learns S_val itself (HCDC): S_train then comes from the job's hcdc_train_method, and
   // `select` is not used.
   bool learns_validation = false;
+  // The kinds of data `select` handles: graphs (feature blocks, or a graph for message passing)
+  // and images (N×C×H×W; condense::is_image_task).
+  bool graphs = true, images = false;
   // The method's own options: the job section it reads (methods may share one; the first
   // registered parses it) and how. The parsed value reaches `select` as s.sections[section].
   std::string section;

@@ -28,6 +28,7 @@ void write_condensed_set(const std::string& path, const CondensedSet& s) {
     f.set_attr("source_file", s.source_file);
     f.set_attr("source_digest", s.source_digest);
     for (const auto& [k, v] : s.run_metrics) f.set_attr(k, v);
+    if (!s.history.empty()) f.write("history", s.history);
   });
 }
 
@@ -41,6 +42,7 @@ CondensedSet read_condensed_set(const std::string& path) {
   s.x_val = f.read<float>("val/x");
   s.y_val = f.read<std::int64_t>("val/y");
   if (f.exists("adjacency")) s.adjacency = f.read<float>("adjacency");
+  if (f.exists("history")) s.history = f.read<double>("history");
   s.num_classes = f.attr_int("num_classes");
   s.method = f.attr_string("method");
   s.budget = f.attr_int("budget");

@@ -19,6 +19,10 @@ struct CondensedSet {
   std::int64_t seed = 0;
   std::string config, source_file, source_digest;
   std::map<std::string, double> run_metrics;  // written as root attributes (timings, ranks, traffic)
+  // The method's loss per iteration (schema 1.1): HCDC's mean alignment loss 1 − cos(g_T, g_S) per
+  // S_val step (so the hypergradient cosine is 1 − it), a matching method's matching loss; empty
+  // for coresets.
+  std::vector<double> history;
 };
 
 void write_condensed_set(const std::string& path, const CondensedSet& s);

@@ -20,6 +20,7 @@ std::vector<CellOp> all_cell_ops() {
 
 const char* cell_op_name(CellOp op) {
   switch (op) {
+    case CellOp::kConv1x1: return "conv1x1";
     case CellOp::kConv3x3: return "conv3x3";
     case CellOp::kConv5x5: return "conv5x5";
     case CellOp::kSepConv3x3: return "sepconv3x3";
@@ -31,10 +32,12 @@ const char* cell_op_name(CellOp op) {
 }
 
 CellOp parse_cell_op(const std::string& name, const std::string& file, const std::string& field) {
+  // conv1x1 is not in the default set (all_cell_ops), which older jobs' supernets are made of.
+  if (name == cell_op_name(CellOp::kConv1x1)) return CellOp::kConv1x1;
   for (CellOp op : all_cell_ops())
     if (name == cell_op_name(op)) return op;
   throw InputError(file, field,
-                   fmt::format("unknown operation '{}' (conv3x3, conv5x5, sepconv3x3, maxpool3x3, avgpool3x3, "
+                   fmt::format("unknown operation '{}' (conv1x1, conv3x3, conv5x5, sepconv3x3, maxpool3x3, avgpool3x3, "
                                "identity, zero)",
                                name));
 }
@@ -50,13 +53,14 @@ Supernet::Supernet(std::int64_t num_classes, SupernetConfig cfg) : classes_(num_
   stem_b_ = layout_.add(c, 0);
   auto has = [&](CellOp op) { return std::find(cfg_.ops.begin(), cfg_.ops.end(), op) != cfg_.ops.end(); };
   for (std::int64_t e = 0; e < num_edges(); ++e) {
-    std::array<std::int64_t, 4> b{kAbsent, kAbsent, kAbsent, kAbsent};
+    std::array<std::int64_t, 5> b{kAbsent, kAbsent, kAbsent, kAbsent, kAbsent};
     if (has(CellOp::kConv3x3)) b[0] = layout_.add(c, c * 9);
     if (has(CellOp::kConv5x5)) b[1] = layout_.add(c, c * 25);
     if (has(CellOp::kSepConv3x3)) {
       b[2] = layout_.add(c, 9);
       b[3] = layout_.add(c, c);
     }
+    if (has(CellOp::kConv1x1)) b[4] = layout_.add(c, c);
     edge_blocks_.push_back(b);
   }
   head_w_ = layout_.add(c, classes_);
@@ -108,6 +112,7 @@ torch::Tensor Supernet::apply_op(CellOp op, const torch::Tensor& theta, std::int
   const auto& b = edge_blocks_[static_cast<std::size_t>(edge)];
   auto act = [&](const torch::Tensor& t) { return cfg_.smooth ? torch::tanh(t) : torch::relu(t); };
   switch (op) {
+    case CellOp::kConv1x1: return torch::conv2d(act(x), layout_.view(theta, b[4]).view({c, c, 1, 1}));
     case CellOp::kConv3x3: return torch::conv2d(act(x), layout_.view(theta, b[0]).view({c, c, 3, 3}), {}, 1, 1);
     case CellOp::kConv5x5: return torch::conv2d(act(x), layout_.view(theta, b[1]).view({c, c, 5, 5}), {}, 1, 2);
     case CellOp::kSepConv3x3: {
@@ -122,21 +127,39 @@ torch::Tensor Supernet::apply_op(CellOp op, const torch::Tensor& theta, std::int
 }
 
 torch::Tensor Supernet::logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const {
+  return head(theta, cell_output(theta, lambda, in.x));
+}
+
+torch::Tensor Supernet::embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const {
+  return cell_output(theta, lambda, x).mean({2, 3});
+}
+
+torch::Tensor Supernet::cell_output(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const {
   torch::Tensor w = edge_weights(lambda);
-  std::vector<torch::Tensor> states{stem(theta, in.x)};
+  // With λ fixed (no gradient wanted for it), an operation of weight exactly 0 adds exactly 0 to
+  // its node and receives no gradient: leaving it out changes nothing but the cost.
+  std::vector<char> used(static_cast<std::size_t>(w.numel()), 1);
+  if (!lambda.requires_grad()) {
+    auto wc = w.detach().to(torch::kDouble).contiguous();
+    const double* p = wc.data_ptr<double>();
+    for (std::size_t k = 0; k < used.size(); ++k) used[k] = p[k] != 0.0;
+  }
+  const auto num_ops = cfg_.ops.size();
+  std::vector<torch::Tensor> states{stem(theta, x)};
   std::int64_t edge = 0;
   for (int j = 1; j < cfg_.nodes; ++j) {
     torch::Tensor sum;
     for (int i = 0; i < j; ++i, ++edge) {
-      for (std::size_t o = 0; o < cfg_.ops.size(); ++o) {
+      for (std::size_t o = 0; o < num_ops; ++o) {
         if (cfg_.ops[o] == CellOp::kZero) continue;  // contributes w·0
+        if (!used[static_cast<std::size_t>(edge) * num_ops + o]) continue;
         torch::Tensor t = w[edge][static_cast<std::int64_t>(o)] * apply_op(cfg_.ops[o], theta, edge, states[i]);
         sum = sum.defined() ? sum + t : t;
       }
     }
     states.push_back(sum.defined() ? sum : torch::zeros_like(states[0]));
   }
-  return head(theta, states.back());
+  return states.back();
 }
 
 torch::Tensor Supernet::discrete_logits(const torch::Tensor& theta, const std::vector<CellOp>& chosen,

@@ -4,7 +4,9 @@
 //   MixedOp(x) = Σ_o w_o · op_o(x),   w = softmax(α_edge)  (or w = α_edge with weighting "linear")
 // over the candidate operations; node j sums its incoming edges; global average pooling and a
 // linear head give the logits. The architecture weights α are the hyperparameters λ.
-// With linear weighting a one-hot α is exactly the stand-alone discrete network.
+// With linear weighting a one-hot α is exactly the stand-alone discrete network; when λ needs no
+// gradient, operations of weight exactly 0 are not computed (they add 0), so a one-hot candidate
+// costs what the discrete network costs.
 #include <array>
 #include <string>
 #include <vector>
@@ -13,7 +15,7 @@
 
 namespace hcdc::models {
 
-enum class CellOp { kConv3x3, kConv5x5, kSepConv3x3, kMaxPool3x3, kAvgPool3x3, kIdentity, kZero };
+enum class CellOp { kConv1x1, kConv3x3, kConv5x5, kSepConv3x3, kMaxPool3x3, kAvgPool3x3, kIdentity, kZero };
 CellOp parse_cell_op(const std::string& name, const std::string& file, const std::string& field);
 const char* cell_op_name(CellOp op);
 std::vector<CellOp> all_cell_ops();
@@ -36,6 +38,8 @@ class Supernet : public ModelFamily {
   torch::Tensor init_theta(std::uint64_t seed, torch::Dtype dtype) const override;
   torch::Tensor default_lambda(torch::Dtype dtype) const override;  // uniform mixture
   torch::Tensor logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const override;
+  // The cell's output state, globally average-pooled (what the linear head reads).
+  torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const override;
 
   std::int64_t num_edges() const { return cfg_.nodes * (cfg_.nodes - 1) / 2; }
   // Gumbel-softmax noise is drawn once per seed and then held fixed, so L_train stays a
@@ -47,6 +51,7 @@ class Supernet : public ModelFamily {
   const SupernetConfig& config() const { return cfg_; }
 
  private:
+  torch::Tensor cell_output(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const;
   torch::Tensor apply_op(CellOp op, const torch::Tensor& theta, std::int64_t edge, const torch::Tensor& x) const;
   torch::Tensor edge_weights(const torch::Tensor& lambda) const;  // edges × ops
   torch::Tensor head(const torch::Tensor& theta, const torch::Tensor& state) const;
@@ -55,8 +60,8 @@ class Supernet : public ModelFamily {
   SupernetConfig cfg_;
   ParameterLayout layout_;
   std::int64_t stem_w_, stem_b_, head_w_, head_b_;
-  // Per edge: conv3, conv5, sep-depthwise, sep-pointwise block ids (−1 when the op is absent).
-  std::vector<std::array<std::int64_t, 4>> edge_blocks_;
+  // Per edge: conv3, conv5, sep-depthwise, sep-pointwise, conv1 block ids (−1 when the op is absent).
+  std::vector<std::array<std::int64_t, 5>> edge_blocks_;
   torch::Tensor gumbel_noise_;
 };
 

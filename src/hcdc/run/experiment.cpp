@@ -32,6 +32,7 @@
 #include "hcdc/run/condensed_output.hpp"
 #include "hcdc/run/graph_task.hpp"
 #include "hcdc/run/hcdc_driver.hpp"
+#include "hcdc/run/image_task.hpp"
 #include "hcdc/run/row_exchange.hpp"
 #include "hcdc/search/candidate_family.hpp"
 #include "hcdc/search/rank_metrics.hpp"
@@ -130,6 +131,34 @@ std::optional<condense::CondensedPair> drive_hcdc_run(dist::Communicator& comm, 
   return condense::finished_pair(start, learner, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
+// The experiment's data: images for an image family, else the graph's blocks (or the graph, for
+// message passing). A file of the other kind is refused naming it and search.family.
+condense::GraphTask load_task(dist::Communicator& comm, const JobSpec& job, const std::string& dataset) {
+  const ExperimentSpec& e = job.experiment;
+  const bool images = search::is_image_family(e.space.family);
+  if (images != is_image_file(dataset))
+    throw InputError(dataset, "schema_name",
+                     images ? fmt::format("search.family = \"{}\" needs an image set (schema hcdc.image_set), e.g. "
+                                          "[dataset] kind = \"fashion-mnist\"",
+                                          e.space.family)
+                            : fmt::format("is an image set, but search.family = \"{}\" trains on graphs; use "
+                                          "[search] kind = \"cell\", family = \"image-cell\" for images",
+                                          e.space.family));
+  for (const auto& m : e.methods) {
+    const auto& method = condense::methods().at(m);
+    if (images ? !method.images : !method.graphs)
+      throw InputError(job.file, "condense.methods",
+                       fmt::format("'{}' condenses {} only; this job's data are {} ({})", m,
+                                   images ? "graphs" : "images", images ? "images" : "a graph", dataset));
+  }
+  if (images && !condense::methods().at(e.hcdc_train_method).images)
+    throw InputError(job.file, "condense.hcdc_train_method",
+                     fmt::format("'{}' condenses graphs only; this job's data are images", e.hcdc_train_method));
+  if (images) return load_image_task(dataset, e.images, e.space.image_channels);
+  return load_graph_task(comm, e.dist.share_on_node, dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
+                         search::is_message_passing(e.space.family));
+}
+
 }  // namespace
 
 int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communicator& comm, ExperimentStart start) {
@@ -139,9 +168,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   std::optional<io::RunLock> lock;
   if (root) lock.emplace(job.output_dir);
   configure_threads(job.threads);
-  condense::GraphTask task =
-      load_graph_task(comm, e.dist.share_on_node, dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
-                      search::is_message_passing(e.space.family));
+  condense::GraphTask task = load_task(comm, job, dataset);
   auto cands = search::make_candidates(e.space);
   // HCDC walks a seeded subset of the candidates (their trajectories form the extended space).
   std::vector<Candidate> trajectories = trajectory_subset(e, cands, job.seed);
@@ -399,7 +426,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   const double hi = *std::max_element(truth.val_score.begin(), truth.val_score.end());
   std::string md = fmt::format("# {} — proxy ranking quality\n\n", job.name);
   md += fmt::format("Dataset `{}`, {} candidates ({} space of {}, K = {}), proxy score: S_val {}. "
-                    "Ground truth: validation {} on the original graph, mean of {} seeds: "
+                    "Ground truth: validation {} on the original data, mean of {} seeds: "
                     "{:.1f}–{:.1f}%, **spread {:.1f} points** (a small spread is a hard space). "
                     "Perf: the test {} of the proxy's pick. Budgets: {} (`condense.baseline_split`).\n\n",
                     dataset, cands.size(), e.space.kind, e.space.family, e.space.order, e.evaluate.proxy_score, metric_name,
@@ -457,7 +484,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   std::vector<double> all_proxy_seconds;
   for (const auto& r : all) all_proxy_seconds.push_back(r.outcome->first.m.proxy_seconds);
   double speedup = truth.search_seconds / mean(all_proxy_seconds);
-  md += fmt::format("\nWhole graph: search on the original picks {} with test {} {:.1f}%; best test {} "
+  md += fmt::format("\nWhole data: search on the original picks {} with test {} {:.1f}%; best test {} "
                     "among the candidates {:.1f}%. Noise ceiling (ρ between two ground truths on disjoint seeds): "
                     "{:.2f}.\n",
                     cands[best_val].name, metric_name, 100 * whole_perf, metric_name, 100 * best_test, ceiling);

@@ -144,7 +144,12 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
   ev.finish();
 
   auto c = top.table("condense");
-  e.methods = c.get<std::vector<std::string>>("methods", condense::method_names());
+  // By default every method that condenses this space's kind of data.
+  std::vector<std::string> fitting;
+  const bool images = search::is_image_family(e.space.family);
+  for (const auto& m : condense::method_names())
+    if (images ? condense::methods().at(m).images : condense::methods().at(m).graphs) fitting.push_back(m);
+  e.methods = c.get<std::vector<std::string>>("methods", fitting);
   for (std::size_t i = 0; i < e.methods.size(); ++i)
     config::choose(c, fmt::format("methods[{}]", i), e.methods[i], condense::methods());
   e.budgets = c.get<std::vector<double>>("budgets", {0.009, 0.018, 0.036});
@@ -199,6 +204,19 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
     h.fail("outer_iterations", "outer_iterations, trajectory_steps and lambda_every must be >= 1");
   if (!(ho.sval_lr > 0)) h.fail("sval_lr", "must be > 0");
   h.finish();
+
+  auto im = top.table("images");
+  auto per_class = [&](const char* key, std::int64_t& v) {
+    v = im.get<std::int64_t>(key, v);
+    if (v < 0) im.fail(key, "must be >= 0 (0: every image of the split)");
+  };
+  per_class("train_per_class", e.images.train_per_class);
+  per_class("val_per_class", e.images.val_per_class);
+  per_class("test_per_class", e.images.test_per_class);
+  e.images.pool = static_cast<int>(im.get<std::int64_t>("pool", e.images.pool));
+  if (e.images.pool < 1 || e.images.pool > 8) im.fail("pool", "must be in [1, 8] (1: full resolution)");
+  e.images.seed = static_cast<std::uint64_t>(im.get<std::int64_t>("seed", 0));
+  im.finish();
 
   auto d = top.table("dist");
   e.dist.backend = d.get<std::string>("backend", e.dist.backend);

@@ -39,8 +39,18 @@ struct DistSpec {
   bool share_on_node = true;
 };
 
+// [images]: how an image dataset (schema hcdc.image_set) becomes the experiment's task
+// (run/image_task.hpp): a seeded, class-balanced subset of each split, average-pooled by `pool`
+// and standardised per channel by the training subset's mean and spread. 0 per class: all.
+struct ImageTaskSpec {
+  std::int64_t train_per_class = 100, val_per_class = 50, test_per_class = 100;
+  int pool = 2;
+  std::uint64_t seed = 0;
+};
+
 struct ExperimentSpec {
   bool present = false;
+  ImageTaskSpec images;
   search::SearchSpaceSpec space;
   EvaluateSpec evaluate;
   std::vector<std::string> methods;

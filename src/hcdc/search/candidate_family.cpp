@@ -32,6 +32,8 @@ Candidate with_fixed_lambda(const Candidate& c) {
 
 bool is_message_passing(const std::string& family) { return candidate_families().at(family).message_passing; }
 
+bool is_image_family(const std::string& family) { return candidate_families().at(family).images; }
+
 std::shared_ptr<models::ModelFamily> make_model(const Candidate& c, std::int64_t features, std::int64_t classes) {
   return candidate_families().at(c.family).make(c, features, classes);
 }

@@ -30,6 +30,8 @@ struct CandidateFamily {
   // Candidates that propagate inside every layer: they train on a graph (the original one, or a
   // condensed set's own structure) instead of on precomputed feature blocks.
   bool message_passing = false;
+  // Candidates that read images (N×C×H×W samples of an hcdc.image_set file) instead of a graph.
+  bool images = false;
   // The candidate as trained with its λ fixed (ground truth, proxy search), where a fixed λ leaves
   // part of the model unused: the supernet keeps only the convolutions a one-hot α selects, so a
   // named candidate carries one convolution's weights, not ten. Unset: the candidate itself.
@@ -55,6 +57,8 @@ Candidate with_fixed_lambda(const Candidate& c);
 int hops_per_layer(const Candidate& c);
 // Whether a family's candidates train on a graph (CandidateFamily::message_passing).
 bool is_message_passing(const std::string& family);
+// Whether a family's candidates read images (CandidateFamily::images).
+bool is_image_family(const std::string& family);
 // The model of candidate `c` (by its family's name).
 std::shared_ptr<models::ModelFamily> make_model(const Candidate& c, std::int64_t features, std::int64_t classes);
 

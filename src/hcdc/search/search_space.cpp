@@ -1,5 +1,7 @@
 #include "hcdc/search/search_space.hpp"
 
+#include <fmt/format.h>
+
 #include "hcdc/config/registry_choice.hpp"
 #include "hcdc/search/candidate_family.hpp"
 
@@ -20,6 +22,10 @@ SearchSpaceSpec parse_search_space(config::StrictTable t) {
   s.basis = t.get<std::string>("basis", s.basis);
   if (s.order < 0 || s.order > 16) t.fail("order", "must be in [0, 16]");
   if (s.basis != "monomial" && s.basis != "chebyshev") t.fail("basis", "must be monomial or chebyshev");
+  if (!t.recording() && is_image_family(s.family) != (s.kind == "cell"))
+    t.fail("family", fmt::format("search.kind = \"{}\" and family = \"{}\" do not go together: image cells (kind "
+                                 "\"cell\") are the family \"image-cell\", and only it",
+                                 s.kind, s.family));
   if (!t.recording()) kind.parse(t, s);  // the reference lists each kind's keys itself
   t.finish();
   return s;

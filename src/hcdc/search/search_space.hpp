@@ -22,6 +22,9 @@ struct Candidate {
   int layers = 2;
   std::vector<std::string> convs;  // a supernet family's convolutions, in λ's order (else empty)
   std::string basis = "monomial";  // the space's filter basis (coupled filters propagate with it)
+  // Image-cell candidates (search/image_cell_candidates.cpp): the images' channel count; λ is the
+  // one-hot α over `convs` (the cell's operations) on every edge. 0 for graph candidates.
+  std::int64_t in_channels = 0;
 };
 
 struct SearchSpaceSpec {
@@ -41,6 +44,12 @@ struct SearchSpaceSpec {
   std::vector<std::string> filters{"mlp", "gcn", "sgc-2"};
   std::vector<double> widths{128, 256};
   std::vector<double> depths{2, 4};
+  // cell (images): num_candidates architectures sampled with `seed`, one operation of `cell_ops`
+  // per edge of a cell of `cell_nodes` states, a width from `widths`, for `image_channels`-channel
+  // images.
+  std::int64_t image_channels = 1;
+  int cell_nodes = 4;
+  std::vector<std::string> cell_ops{"zero", "identity", "conv1x1", "conv3x3", "avgpool3x3"};
 };
 
 struct SearchSpaceKind {

@@ -1,0 +1,220 @@
+// Images in the condensation experiment: the cell space and its family, the image task, and the
+// image matching methods' pieces, each against an independent computation.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <set>
+
+#include "hcdc/condense/image_matching.hpp"
+#include "hcdc/core/error.hpp"
+#include "hcdc/data/gaussian_images.hpp"
+#include "hcdc/models/supernet.hpp"
+#include "hcdc/run/image_task.hpp"
+#include "hcdc/search/candidate_family.hpp"
+#include "test_helpers.hpp"
+
+namespace hcdc {
+namespace {
+
+search::SearchSpaceSpec cell_space(int n = 12) {
+  search::SearchSpaceSpec s;
+  s.kind = "cell";
+  s.family = "image-cell";
+  s.num_candidates = n;
+  s.seed = 3;
+  s.widths = {4, 6};
+  return s;
+}
+
+torch::Tensor images(std::int64_t n, std::int64_t c = 1, std::int64_t hw = 8, std::uint64_t seed = 0) {
+  torch::manual_seed(seed);
+  return torch::randn({n, c, hw, hw}, torch::kDouble);
+}
+
+TEST(ImageCells, SpaceIsSeededDistinctConnectedAndOneHot) {
+  auto a = search::make_candidates(cell_space()), b = search::make_candidates(cell_space());
+  ASSERT_EQ(a.size(), 12u);
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].name, b[i].name);
+    EXPECT_EQ(a[i].lambda, b[i].lambda);
+    EXPECT_EQ(a[i].family, "image-cell");
+    EXPECT_EQ(a[i].in_channels, 1);
+    const auto ops = a[i].convs.size();
+    ASSERT_EQ(ops, 5u);
+    ASSERT_EQ(a[i].lambda.size(), 6 * ops);  // 4 states: 6 edges
+    // The name's part after ':' is the architecture, so distinct names are distinct candidates.
+    names.insert(a[i].name.substr(a[i].name.find('-')));
+    for (std::size_t e = 0; e < 6; ++e) {
+      double sum = 0;
+      for (std::size_t o = 0; o < ops; ++o) sum += a[i].lambda[e * ops + o];
+      EXPECT_EQ(sum, 1.0);
+    }
+    // Connected: some edge into the last state (3) from a reachable state is not "zero".
+    EXPECT_EQ(a[i].name.find("zero|zero|zero|zero|zero|zero"), std::string::npos);
+  }
+  EXPECT_EQ(names.size(), a.size());
+  auto other = cell_space();
+  other.seed = 4;
+  EXPECT_NE(search::make_candidates(other)[0].name + search::make_candidates(other)[1].name, a[0].name + a[1].name);
+}
+
+TEST(ImageCells, OneHotCandidateIsTheDiscreteCellWithOrWithoutLambdaGradients) {
+  for (const auto& c : search::make_candidates(cell_space(6))) {
+    auto model = search::make_model(c, 8, 3);
+    auto* net = dynamic_cast<models::Supernet*>(model.get());
+    ASSERT_NE(net, nullptr);
+    std::vector<models::CellOp> chosen;
+    const auto ops = c.convs.size();
+    for (std::size_t e = 0; e * ops < c.lambda.size(); ++e)
+      for (std::size_t o = 0; o < ops; ++o)
+        if (c.lambda[e * ops + o] == 1.0) chosen.push_back(models::parse_cell_op(c.convs[o], "t", "t"));
+    auto theta = model->init_theta(7, torch::kDouble);
+    auto x = images(5);
+    auto lam = torch::tensor(c.lambda, torch::kDouble);
+    auto discrete = net->discrete_logits(theta, chosen, {x, nullptr});
+    auto skipped = model->logits(theta, lam, {x, nullptr});                             // zero-weight ops left out
+    auto mixed = model->logits(theta, lam.clone().requires_grad_(true), {x, nullptr});  // every op computed
+    EXPECT_TRUE(torch::allclose(discrete, skipped, 1e-12, 1e-12)) << c.name;
+    EXPECT_TRUE(torch::allclose(discrete, mixed, 1e-12, 1e-12)) << c.name;
+  }
+}
+
+TEST(ImageCells, ConvOneByOneIsAPointwiseLinearMap) {
+  models::SupernetConfig cfg;
+  cfg.channels = 3;
+  cfg.nodes = 2;
+  cfg.ops = {models::CellOp::kConv1x1};
+  cfg.weighting = "linear";
+  models::Supernet net(2, cfg);
+  auto theta = net.init_theta(1, torch::kDouble);
+  auto x = images(2);
+  auto state = net.embed(theta, torch::ones({1}, torch::kDouble), x);
+  // By hand: stem conv 3×3 (padding 1), ReLU, then W (3×3 channels) at every pixel, pooled.
+  auto sw = theta.narrow(0, 0, 27).view({3, 1, 3, 3}), sb = theta.narrow(0, 27, 3);
+  auto stem = torch::conv2d(x, sw, sb, 1, 1);
+  auto w = theta.narrow(0, 30, 9).view({3, 3});
+  auto by_hand = torch::einsum("oc,nchw->nohw", {w, torch::relu(stem)}).mean({2, 3});
+  EXPECT_TRUE(torch::allclose(state, by_hand, 1e-12, 1e-12));
+}
+
+TEST(ImageMatching, WeightGradientDistanceIsPerOutputUnitCosine) {
+  torch::manual_seed(2);
+  auto a = torch::randn({4, 3, 3, 3}, torch::kDouble), b = torch::randn({4, 3, 3, 3}, torch::kDouble);
+  double expect = 0;
+  for (int o = 0; o < 4; ++o) {
+    auto u = a[o].flatten(), v = b[o].flatten();
+    expect += 1 - (u.dot(v) / (u.norm() * v.norm() + 1e-6)).item<double>();
+  }
+  EXPECT_NEAR(condense::weight_gradient_distance(a, b, true).item<double>(), expect, 1e-12);
+  auto l = torch::randn({6, 2}, torch::kDouble), m = torch::randn({6, 2}, torch::kDouble);  // in × out
+  double lin = 0;
+  for (int o = 0; o < 2; ++o)
+    lin += 1 - (l.select(1, o).dot(m.select(1, o)) / (l.select(1, o).norm() * m.select(1, o).norm() + 1e-6)).item<double>();
+  EXPECT_NEAR(condense::weight_gradient_distance(l, m, false).item<double>(), lin, 1e-12);
+  EXPECT_NEAR(condense::weight_gradient_distance(a, a, true).item<double>(), 0.0, 1e-5);  // ε = 1e-6 in the denominator
+}
+
+TEST(ImageMatching, SiameseAugmentIsOneDrawForEveryImageAndDifferentiable) {
+  auto x = images(3, 1, 8, 5);
+  // Siamese: the draw does not depend on the batch, so two halves augmented apart equal the whole.
+  auto whole = condense::siamese_augment(x, 11);
+  auto parts = torch::cat({condense::siamese_augment(x.narrow(0, 0, 1), 11), condense::siamese_augment(x.narrow(0, 1, 2), 11)});
+  EXPECT_TRUE(torch::allclose(whole, parts, 1e-12, 1e-12));
+  EXPECT_FALSE(torch::allclose(whole, condense::siamese_augment(x, 12), 1e-6, 1e-6));
+  // The gradient reaches the images and matches central differences (the map is affine in x).
+  auto w = torch::randn_like(x);
+  auto xv = x.clone().requires_grad_(true);
+  (condense::siamese_augment(xv, 11) * w).sum().backward();
+  for (std::int64_t k : {3, 40, 77, 150}) {
+    auto e = torch::zeros_like(x).view(-1);
+    e[k] = 1e-6;
+    auto ev = e.view_as(x);
+    double fd = ((condense::siamese_augment(x + ev, 11) * w).sum() - (condense::siamese_augment(x - ev, 11) * w).sum())
+                    .item<double>() / 2e-6;
+    EXPECT_NEAR(xv.grad().view(-1)[k].item<double>(), fd, 1e-6) << k;
+  }
+}
+
+TEST(ImageMatching, DistributionMatchingOfTheRealSetItselfStaysPut) {
+  // Every real image as a synthetic one: the mean embeddings agree under every network and
+  // augmentation, the loss is 0 to round-off and the images do not move.
+  search::LabelledBlocks real = search::blocks_of(images(12, 1, 8, 9), torch::arange(12, torch::kLong) % 3);
+  condense::MatchingOptions o;
+  o.iterations = 3;
+  o.real_batch = 64;
+  o.image_width = 4;
+  auto syn = condense::image_matching(real, {4, 4, 4}, 3, condense::ImageMatching::kDm, o, 0);
+  ASSERT_EQ(syn.loss_history.size(), 3u);
+  for (double l : syn.loss_history) EXPECT_LT(l, 1e-20);
+  EXPECT_EQ(syn.x.sizes(), real.x.sizes());
+  // The synthetic set is a permutation of the reals within each class.
+  EXPECT_NEAR(syn.x.sum().item<double>(), real.x.sum().item<double>(), 1e-9);
+}
+
+TEST(ImageMatching, GradientMatchingLowersItsLossOnTheSameNetworks) {
+  // DC with one iteration repeated: the loss at the last inner step is below the first's.
+  search::LabelledBlocks real = search::blocks_of(images(30, 1, 8, 4), torch::arange(30, torch::kLong) % 3);
+  condense::MatchingOptions o;
+  o.iterations = 1;
+  o.inner = 1;
+  o.image_width = 4;
+  o.model_lr = 0;  // the network stays as initialised, so every step matches the same gradients
+  o.image_lr = 0.5;
+  std::vector<double> losses;
+  for (int it : {1, 40}) {
+    o.inner = it;
+    losses.push_back(condense::image_matching(real, {2, 2, 2}, 3, condense::ImageMatching::kDc, o, 0).loss_history.back());
+  }
+  EXPECT_LT(losses[1], losses[0]);
+}
+
+class ImageTaskTest : public test::TempDirTest {
+ protected:
+  std::string write(std::int64_t channels = 1) {
+    data::GaussianImagesOptions g;
+    g.num_images = 300;
+    g.num_classes = 3;
+    g.channels = channels;
+    g.num_val = 60;
+    g.num_test = 60;
+    data::write_image_set(path("img.h5"), data::generate_gaussian_images(g), {0, "cfg", "generated"});
+    return path("img.h5");
+  }
+};
+
+TEST_F(ImageTaskTest, BalancedSubsetsPooledAndStandardised) {
+  run::ImageTaskSpec spec;
+  spec.train_per_class = 10;
+  spec.val_per_class = 5;
+  spec.test_per_class = 0;
+  spec.pool = 2;
+  auto t = run::load_image_task(write(), spec, 1);
+  EXPECT_EQ(t.train.x.sizes(), (std::vector<std::int64_t>{30, 1, 4, 4}));
+  EXPECT_EQ(t.val.x.size(0), 15);
+  EXPECT_EQ(t.test.x.size(0), 60);
+  EXPECT_EQ(t.num_nodes, 30);
+  EXPECT_TRUE(condense::is_image_task(t));
+  for (std::int64_t c = 0; c < 3; ++c) EXPECT_EQ((t.train.y == c).sum().item<std::int64_t>(), 10);
+  EXPECT_NEAR(t.train.x.mean().item<double>(), 0.0, 1e-5);
+  EXPECT_NEAR(t.train.x.std().item<double>(), 1.0, 0.05);
+  auto again = run::load_image_task(path("img.h5"), spec, 1);
+  EXPECT_TRUE(torch::equal(t.train.x, again.train.x));
+}
+
+TEST_F(ImageTaskTest, WrongChannelsOrTooMuchPoolingIsAnInputError) {
+  const std::string f = write(1);
+  try {
+    run::load_image_task(f, {}, 3);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "images");
+    EXPECT_NE(std::string(e.what()).find("search.image_channels"), std::string::npos);
+  }
+  run::ImageTaskSpec spec;
+  spec.pool = 8;
+  EXPECT_THROW(run::load_image_task(f, spec, 1), InputError);
+}
+
+}  // namespace
+}  // namespace hcdc
