@@ -47,7 +47,8 @@ widths = [4, 6]
 seed = 1
 [evaluate]
 truth_seeds = 1
-truth_epochs = 40
+truth_epochs = 20
+truth_batch_size = 50   # 120 training images: minibatch Adam for the ground truth
 proxy_epochs = 40
 [condense]
 methods = ["random", "kcenter", "herding", "dc", "dsa", "dm", "hcdc"]

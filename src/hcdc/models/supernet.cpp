@@ -63,7 +63,8 @@ Supernet::Supernet(std::int64_t num_classes, SupernetConfig cfg) : classes_(num_
     if (has(CellOp::kConv1x1)) b[4] = layout_.add(c, c);
     edge_blocks_.push_back(b);
   }
-  head_w_ = layout_.add(c, classes_);
+  if (cfg_.head_grid < 1) throw SettingError("head_grid", "must be >= 1");
+  head_w_ = layout_.add(c * cfg_.head_grid * cfg_.head_grid, classes_);
   head_b_ = layout_.add(classes_, 0);
 }
 
@@ -103,7 +104,7 @@ torch::Tensor Supernet::stem(const torch::Tensor& theta, const torch::Tensor& x)
 }
 
 torch::Tensor Supernet::head(const torch::Tensor& theta, const torch::Tensor& state) const {
-  return torch::addmm(layout_.view(theta, head_b_), state.mean({2, 3}), layout_.view(theta, head_w_));
+  return torch::addmm(layout_.view(theta, head_b_), pooled(state), layout_.view(theta, head_w_));
 }
 
 torch::Tensor Supernet::apply_op(CellOp op, const torch::Tensor& theta, std::int64_t edge,
@@ -131,7 +132,12 @@ torch::Tensor Supernet::logits(const torch::Tensor& theta, const torch::Tensor& 
 }
 
 torch::Tensor Supernet::embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const {
-  return cell_output(theta, lambda, x).mean({2, 3});
+  return pooled(cell_output(theta, lambda, x));
+}
+
+torch::Tensor Supernet::pooled(const torch::Tensor& state) const {
+  if (cfg_.head_grid == 1) return state.mean({2, 3});
+  return torch::adaptive_avg_pool2d(state, {cfg_.head_grid, cfg_.head_grid}).flatten(1);
 }
 
 torch::Tensor Supernet::cell_output(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const {

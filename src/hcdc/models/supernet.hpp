@@ -27,6 +27,10 @@ struct SupernetConfig {
   std::string weighting = "softmax";   // softmax | gumbel | linear
   double gumbel_temperature = 1.0;
   bool smooth = false;                 // tanh instead of ReLU in front of convolutions
+  // The head reads the cell output average-pooled to head_grid × head_grid (1: global average
+  // pooling). A grid keeps where in the image a feature is, which a one-cell network without
+  // downsampling otherwise loses entirely.
+  int head_grid = 1;
 };
 
 class Supernet : public ModelFamily {
@@ -38,7 +42,7 @@ class Supernet : public ModelFamily {
   torch::Tensor init_theta(std::uint64_t seed, torch::Dtype dtype) const override;
   torch::Tensor default_lambda(torch::Dtype dtype) const override;  // uniform mixture
   torch::Tensor logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const override;
-  // The cell's output state, globally average-pooled (what the linear head reads).
+  // The cell's output state, average-pooled as the linear head reads it (head_grid).
   torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const override;
 
   std::int64_t num_edges() const { return cfg_.nodes * (cfg_.nodes - 1) / 2; }
@@ -51,6 +55,7 @@ class Supernet : public ModelFamily {
   const SupernetConfig& config() const { return cfg_; }
 
  private:
+  torch::Tensor pooled(const torch::Tensor& state) const;  // what the head reads (head_grid)
   torch::Tensor cell_output(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const;
   torch::Tensor apply_op(CellOp op, const torch::Tensor& theta, std::int64_t edge, const torch::Tensor& x) const;
   torch::Tensor edge_weights(const torch::Tensor& lambda) const;  // edges × ops

@@ -29,7 +29,8 @@ void parse_train_settings(config::StrictTable& t, const std::string& prefix, sea
 }
 
 // [evaluate] truth_fanouts / truth_batch_size: neighbour-sampled ground truth (TrainSettings::fanouts),
-// one fan-out per layer of every candidate, for message-passing families only.
+// one fan-out per layer of every candidate, for message-passing families only; truth_batch_size also
+// sets the minibatch of image ground truths (TrainSettings::batch_size).
 void parse_sampling(config::StrictTable& t, const search::SearchSpaceSpec& space, search::TrainSettings& s) {
   const auto fanouts = t.get<std::vector<double>>("truth_fanouts", {});
   s.batch_size = t.get<std::int64_t>("truth_batch_size", s.batch_size);

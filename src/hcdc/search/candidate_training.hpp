@@ -38,7 +38,8 @@ struct TrainSettings {
   // (search/neighbour_sampling.hpp) when `fanouts` is set, one fan-out per layer (−1: all
   // neighbours); an epoch is one pass over the shuffled training nodes in batches of
   // `batch_size` seeds, one Adam step each. Empty: full batch, one step an epoch. Scores are
-  // taken on the whole graph either way (one forward without gradients).
+  // taken on the whole graph either way (one forward without gradients). Images: a training set
+  // larger than `batch_size` trains on shuffled minibatches of that size (an epoch one pass).
   std::vector<int> fanouts{};
   std::int64_t batch_size = 1024;
 };

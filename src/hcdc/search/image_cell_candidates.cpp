@@ -18,6 +18,9 @@ namespace hcdc::search {
 namespace {
 
 constexpr int kMaxCellNodes = 6;
+// The head reads the cell output pooled to 2×2: one stride-1 cell with global average pooling
+// reaches ≈ 60 % on Fashion-MNIST, far from what the architectures can tell apart.
+constexpr int kHeadGrid = 2;
 
 void parse_cell(config::StrictTable& t, SearchSpaceSpec& s) {
   s.num_candidates = static_cast<int>(t.get<std::int64_t>("num_candidates", 60));
@@ -113,13 +116,14 @@ std::shared_ptr<models::ModelFamily> make_cell(const Candidate& c, std::int64_t 
   for (std::size_t i = 0; i < c.convs.size(); ++i)
     cfg.ops.push_back(models::parse_cell_op(c.convs[i], "candidate " + c.name, fmt::format("convs[{}]", i)));
   cfg.weighting = "linear";  // a one-hot α is then exactly the discrete cell
+  cfg.head_grid = kHeadGrid;
   return std::make_shared<models::Supernet>(classes, cfg);
 }
 
 CandidateFamily image_cell_family() {
   CandidateFamily f;
   f.help = "image cells: a stem convolution, one cell mixing its operations by α on every edge (one-hot: a discrete "
-           "NAS-Bench-201-like cell), global average pooling, a linear head";
+           "NAS-Bench-201-like cell), average pooling to 2×2, a linear head";
   f.carries = "images (channels × height × width)";
   f.sample_shape = [](std::int64_t, std::int64_t) -> std::vector<std::int64_t> {
     throw SettingError("search.family", "image-cell candidates are evaluated inside `hcdc run` (an image task); "
