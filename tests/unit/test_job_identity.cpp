@@ -66,7 +66,12 @@ TEST_F(JobIdentity, EveryTruthSettingChangesTheTruthKey) {
         "evaluate.truth_seeds=2", "evaluate.noise_ceiling=false", "evaluate.normalize_features=false"}},
       {named,
        {"search.filters=[\"mlp\"]", "search.widths=[64]", "search.depths=[3]", "search.order=3",
-        "search.basis=\"chebyshev\""}}};
+        "search.basis=\"chebyshev\""}},
+      // Image cells: the space's keys and [images] (which subset of the file, how pooled).
+      {{"search.kind=\"cell\"", "search.family=\"image-cell\""},
+       {"search.num_candidates=7", "search.seed=2", "search.cell_nodes=3", "search.widths=[4]",
+        "search.cell_ops=[\"identity\", \"conv3x3\"]", "search.image_channels=3", "images.train_per_class=5",
+        "images.val_per_class=7", "images.pool=1", "images.seed=3"}}};
   for (const auto& [base_sets, changes] : groups) {
     const std::string base = key(base_sets);
     for (const auto& c : changes) {

@@ -37,7 +37,11 @@ std::string truth_key(const JobSpec& job, const std::string& dataset, const std:
                     e.evaluate.truth.lr, e.evaluate.truth.weight_decay, e.evaluate.truth_seeds, e.evaluate.noise_ceiling);
   // ...plus every [search] and [evaluate] key of the normalised job except the proxy's own, so a
   // setting added later cannot be forgotten here (at worst it recomputes a truth it could reuse).
-  id += config::canonical_text(job.effective, kNotTruthKeys, {"search", "evaluate"});
+  // Image tasks are a subset of the file, pooled: [images] says which, so it is part of the truth.
+  const bool images = search::is_image_family(e.space.family);
+  id += config::canonical_text(job.effective, kNotTruthKeys,
+                               images ? std::vector<std::string>{"search", "evaluate", "images"}
+                                      : std::vector<std::string>{"search", "evaluate"});
   return string_digest(id);
 }
 
