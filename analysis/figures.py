@@ -101,7 +101,8 @@ def image_grid(condensed_sets, path, per_class=5):
         ax.set_yticks([])
         ax.set_xticks([(w + 1) * per_class * (c + 0.5) for c in range(classes)], [str(c) for c in range(classes)],
                       fontsize=7)
-        ax.set_ylabel(f"{s.method}\n{s.attrs.get('budget', '')} imgs", fontsize=7, rotation=0, ha="right", va="center")
+        ax.set_ylabel(f"{s.method} s{s.attrs.get('seed', '?')}\n{s.attrs.get('budget', '')} imgs", fontsize=7, rotation=0,
+                      ha="right", va="center")
     axes[-1, 0].set_xlabel("class")
     return _save(fig, path)
 

@@ -1,6 +1,7 @@
 #include "hcdc/search/candidate_training.hpp"
 
 #include <chrono>
+#include <functional>
 #include <numeric>
 #include <random>
 
@@ -12,17 +13,14 @@
 namespace hcdc::search {
 namespace {
 
-// Adam over neighbour-sampled minibatches of the training nodes (TrainSettings::fanouts): the same
-// loss as full-batch training (cross-entropy at the seeds plus the weight decay's L2 term), on
-// each batch's sampled subgraph. Seeded: the batch order and every draw follow `seed`.
-torch::Tensor train_theta_sampled(const std::shared_ptr<models::ModelFamily>& model, const Candidate& c,
-                                  const LabelledBlocks& train, const torch::Tensor& theta0, const torch::Tensor& lambda,
-                                  const TrainSettings& t, std::uint64_t seed) {
-  const NeighbourSampler sampler(*train.graph);
-  const std::vector<int> hops = hop_fanouts(c, t.fanouts);
-  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + 0x5A3D);
-  const std::int64_t n = train.nodes.size(0);
-  const auto* nodes = train.nodes.data_ptr<std::int64_t>();
+// Adam over `t.epochs` passes of shuffled minibatches of `n` training samples, `t.batch_size` a
+// step, each batch's loss the full-batch loss (cross-entropy plus the weight decay's L2 term) on
+// the split `batch_split(order, b, e, rng)` makes of samples order[b..e). Seeded by `rng`.
+using BatchSplit = std::function<models::LabelledSplit(const std::vector<std::int64_t>& order, std::int64_t b,
+                                                       std::int64_t e, std::mt19937_64& rng)>;
+torch::Tensor adam_over_minibatches(const std::shared_ptr<models::ModelFamily>& model, const torch::Tensor& theta0,
+                                    const torch::Tensor& lambda, const TrainSettings& t, std::int64_t n,
+                                    std::mt19937_64& rng, const BatchSplit& batch_split) {
   std::vector<std::int64_t> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   torch::Tensor theta = theta0.detach().clone().requires_grad_(true);
@@ -31,14 +29,7 @@ torch::Tensor train_theta_sampled(const std::shared_ptr<models::ModelFamily>& mo
   for (int epoch = 0; epoch < t.epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
     for (std::int64_t b = 0; b < n; b += t.batch_size) {
-      const std::int64_t e = std::min(n, b + t.batch_size);
-      std::vector<std::int64_t> seeds;
-      seeds.reserve(static_cast<std::size_t>(e - b));
-      for (auto k = b; k < e; ++k) seeds.push_back(nodes[order[static_cast<std::size_t>(k)]]);
-      const SampledBatch batch = sampler.sample(seeds, hops, rng, train.x.scalar_type());
-      const torch::Tensor pos = torch::tensor(std::vector<std::int64_t>(order.begin() + b, order.begin() + e), torch::kLong);
-      models::LabelledSplit split{{train.x.index_select(0, batch.nodes), batch.graph},
-                                  torch::arange(e - b, torch::kLong), train.y.index_select(0, pos)};
+      const models::LabelledSplit split = batch_split(order, b, std::min(n, b + t.batch_size), rng);
       models::ClassificationProblem p(model, split, split, t.weight_decay);
       opt.zero_grad();
       p.train_loss(theta, lam).backward();
@@ -48,33 +39,44 @@ torch::Tensor train_theta_sampled(const std::shared_ptr<models::ModelFamily>& mo
   return theta.detach();
 }
 
-// Adam over shuffled minibatches of `batch_size` samples (images: TrainSettings::batch_size), an
-// epoch one pass over the training set: the same loss as full-batch training on each batch. On
-// thousands of images a full-batch step costs a pass over all of them for one update; minibatches
-// train the same network to a better optimum for a fraction of the passes. Seeded by `seed`.
+torch::Tensor positions(const std::vector<std::int64_t>& order, std::int64_t b, std::int64_t e) {
+  return torch::tensor(std::vector<std::int64_t>(order.begin() + b, order.begin() + e), torch::kLong);
+}
+
+// Neighbour-sampled minibatches of the training nodes (TrainSettings::fanouts): each batch's
+// seeds on their sampled subgraph. Seeded: the batch order and every draw follow `seed`.
+torch::Tensor train_theta_sampled(const std::shared_ptr<models::ModelFamily>& model, const Candidate& c,
+                                  const LabelledBlocks& train, const torch::Tensor& theta0, const torch::Tensor& lambda,
+                                  const TrainSettings& t, std::uint64_t seed) {
+  const NeighbourSampler sampler(*train.graph);
+  const std::vector<int> hops = hop_fanouts(c, t.fanouts);
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + 0x5A3D);
+  const auto* nodes = train.nodes.data_ptr<std::int64_t>();
+  return adam_over_minibatches(
+      model, theta0, lambda, t, train.nodes.size(0), rng,
+      [&](const std::vector<std::int64_t>& order, std::int64_t b, std::int64_t e, std::mt19937_64& r) {
+        std::vector<std::int64_t> seeds;
+        seeds.reserve(static_cast<std::size_t>(e - b));
+        for (auto k = b; k < e; ++k) seeds.push_back(nodes[order[static_cast<std::size_t>(k)]]);
+        const SampledBatch batch = sampler.sample(seeds, hops, r, train.x.scalar_type());
+        return models::LabelledSplit{{train.x.index_select(0, batch.nodes), batch.graph},
+                                     torch::arange(e - b, torch::kLong), train.y.index_select(0, positions(order, b, e))};
+      });
+}
+
+// Plain minibatches of samples (images: TrainSettings::batch_size). On thousands of images a
+// full-batch step costs a pass over all of them for one update; minibatches train the same
+// network to a better optimum for a fraction of the passes. Seeded by `seed`.
 torch::Tensor train_theta_minibatch(const std::shared_ptr<models::ModelFamily>& model, const LabelledBlocks& train,
                                     const torch::Tensor& theta0, const torch::Tensor& lambda, const TrainSettings& t,
                                     std::uint64_t seed) {
   std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + 0x1B47);
-  const std::int64_t n = train.x.size(0);
-  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
-  std::iota(order.begin(), order.end(), 0);
-  torch::Tensor theta = theta0.detach().clone().requires_grad_(true);
-  const torch::Tensor lam = lambda.detach();
-  torch::optim::Adam opt(std::vector<torch::Tensor>{theta}, torch::optim::AdamOptions(t.lr));
-  for (int epoch = 0; epoch < t.epochs; ++epoch) {
-    std::shuffle(order.begin(), order.end(), rng);
-    for (std::int64_t b = 0; b < n; b += t.batch_size) {
-      const std::int64_t e = std::min(n, b + t.batch_size);
-      const torch::Tensor rows = torch::tensor(std::vector<std::int64_t>(order.begin() + b, order.begin() + e), torch::kLong);
-      models::LabelledSplit split{{train.x.index_select(0, rows), nullptr}, {}, train.y.index_select(0, rows)};
-      models::ClassificationProblem p(model, split, split, t.weight_decay);
-      opt.zero_grad();
-      p.train_loss(theta, lam).backward();
-      opt.step();
-    }
-  }
-  return theta.detach();
+  return adam_over_minibatches(
+      model, theta0, lambda, t, train.x.size(0), rng,
+      [&](const std::vector<std::int64_t>& order, std::int64_t b, std::int64_t e, std::mt19937_64&) {
+        const torch::Tensor rows = positions(order, b, e);
+        return models::LabelledSplit{{train.x.index_select(0, rows), nullptr}, {}, train.y.index_select(0, rows)};
+      });
 }
 
 }  // namespace
