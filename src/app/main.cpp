@@ -25,6 +25,7 @@
 #include "hcdc/run/condense_command.hpp"
 #include "hcdc/run/dependency_versions.hpp"
 #include "hcdc/run/evaluate_command.hpp"
+#include "hcdc/run/nas_command.hpp"
 #include "hcdc/run/hpo_command.hpp"
 #include "hcdc/run/job.hpp"
 #include "hcdc/run/reference.hpp"
@@ -236,12 +237,21 @@ int main(int argc, char** argv) {
   add_set(ev);
   ev->callback([&] { job_rc = run::run_evaluate(run::parse_job_file(eval_job, overrides), ereq); });
 
+  // nas
+  std::string nas_job;
+  auto* nas = app.add_subcommand("nas",
+                                 "Architecture search (grid, regularised evolution) on the original data and on the "
+                                 "condensed proxies of an earlier `hcdc run`, timed; tests what each finds");
+  nas->add_option("JOB", nas_job, "Job file ([dataset], [search], [evaluate], [condense], [nas])")->required();
+  add_set(nas);
+  nas->callback([&] { job_rc = run::run_nas(run::parse_job_file(nas_job, overrides)); });
+
   // reference
   auto* ref = app.add_subcommand("reference",
                                  "Print the job-file reference (every key, its default, and every registered name) "
                                  "as markdown, as jobs/README.md carries it");
   ref->callback([&] { fmt::print("{}", run::job_reference()); });
-  for (auto* c : {runc, hpo, hg, cond, ev}) c->footer(run::registered_names());
+  for (auto* c : {runc, hpo, hg, cond, ev, nas}) c->footer(run::registered_names());
 
   // Thread count and logging must be in force before any subcommand callback runs.
   app.parse_complete_callback([&] {

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "hcdc/core/error.hpp"
 
@@ -45,6 +46,16 @@ void AtomicOutput::commit() {
     ::fsync(dfd);  // persist the directory entry too
     ::close(dfd);
   }
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  AtomicOutput out(path);
+  {
+    std::ofstream f(out.temp_path());
+    f << text;
+    if (!f.flush()) throw InputError(path, "", "cannot write " + out.temp_path());
+  }
+  out.commit();
 }
 
 }  // namespace hcdc::io

@@ -22,4 +22,7 @@ class AtomicOutput {
   bool committed_ = false;
 };
 
+// A text file (a markdown table, a log summary) written through an AtomicOutput.
+void write_text_file(const std::string& path, const std::string& text);
+
 }  // namespace hcdc::io

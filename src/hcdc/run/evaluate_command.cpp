@@ -16,7 +16,8 @@
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/schema.hpp"
 #include "hcdc/run/candidate_evaluation.hpp"
-#include "hcdc/run/graph_task.hpp"
+#include "hcdc/run/condensed_output.hpp"
+#include "hcdc/run/experiment_task.hpp"
 #include "hcdc/run/row_exchange.hpp"
 #include "hcdc/run/shared_dataset.hpp"
 #include "hcdc/search/candidate_family.hpp"
@@ -59,28 +60,6 @@ CandidateRange my_candidates(const JobSpec& job, std::int64_t p, Slice slice, co
                      fmt::format("{} ranks but only {} candidates to score: every rank needs at least one", comm.size(), n));
   CandidateRange mine = as_range(dist::owned_range(n, comm.rank(), comm.size()));
   return {s.begin + mine.begin, s.begin + mine.end};
-}
-
-// A condensed set usable as a proxy for this job: made from the same dataset, with samples of the
-// shape the candidates' family needs and the same classes.
-void check_proxy(const data::CondensedSet& cs, const std::string& path, const std::string& dataset,
-                 const condense::GraphTask& task, const search::CandidateFamily& family) {
-  const std::string digest = file_digest(dataset);
-  if (cs.source_digest != digest)
-    throw InputError(path, "source_digest",
-                     fmt::format("condensed from another dataset ({}) than the job's {} ({})", cs.source_digest,
-                                 dataset, digest));
-  if (family.message_passing)
-    throw InputError(path, "train/x",
-                     "the job's candidates pass messages over the condensed set's graph, which condensed files do not "
-                     "carry yet; `hcdc run` scores these candidates on coresets and HCDC inside the experiment");
-  const std::vector<std::int64_t> want = family.sample_shape(task.train.x.size(1), task.train.x.size(2));
-  if (cs.sample_shape != want)
-    throw InputError(path, "train/x",
-                     fmt::format("samples of shape [{}] but the job's candidates need [{}] ({})",
-                                 fmt::join(cs.sample_shape, ", "), fmt::join(want, ", "), family.carries));
-  if (cs.num_classes != task.num_classes)
-    throw InputError(path, "num_classes", fmt::format("{} classes but the dataset has {}", cs.num_classes, task.num_classes));
 }
 
 // The ground truth at `path` if it was computed for this job's dataset, space and settings.
@@ -155,9 +134,7 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
     return rc;
   }
 
-  condense::GraphTask task =
-      load_graph_task(*comm, e.dist.share_on_node, dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
-                      search::is_message_passing(e.space.family));
+  condense::GraphTask task = load_experiment_task(*comm, job, dataset);
   const CandidateRange mine = my_candidates(job, p, slice, *comm);
   const CandidateRange sliced = as_range(dist::owned_range(p, slice.index, slice.count));
   auto t0 = std::chrono::steady_clock::now();
@@ -195,7 +172,7 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
   }
 
   auto cs = data::read_condensed_set(req.proxy);
-  check_proxy(cs, req.proxy, dataset, task, search::candidate_families().at(cands.front().family));
+  check_proxy_fits(cs, req.proxy, dataset, task, search::candidate_families().at(cands.front().family));
   const auto dt = task.train.x.scalar_type();
   auto [s_train, s_val] = [&] {
     auto pair = condense::from_condensed_set(cs, dt);

@@ -24,15 +24,16 @@
 #include "hcdc/core/stop_signal.hpp"
 #include "hcdc/core/threads.hpp"
 #include "hcdc/dist/trajectory_reducer.hpp"
+#include "hcdc/io/atomic_output.hpp"
 #include "hcdc/io/checkpoint_store.hpp"
 #include "hcdc/io/h5file.hpp"
 #include "hcdc/io/results_file.hpp"
 #include "hcdc/io/run_lock.hpp"
 #include "hcdc/run/candidate_evaluation.hpp"
 #include "hcdc/run/condensed_output.hpp"
-#include "hcdc/run/graph_task.hpp"
 #include "hcdc/run/hcdc_driver.hpp"
-#include "hcdc/run/image_task.hpp"
+#include "hcdc/run/experiment_results.hpp"
+#include "hcdc/run/experiment_task.hpp"
 #include "hcdc/run/row_exchange.hpp"
 #include "hcdc/search/candidate_family.hpp"
 #include "hcdc/search/rank_metrics.hpp"
@@ -43,14 +44,6 @@ namespace {
 namespace fs = std::filesystem;
 using search::Candidate;
 using search::LabelledBlocks;
-
-double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
-double stdev(const std::vector<double>& v) {
-  if (v.size() < 2) return 0;
-  double m = mean(v), s = 0;
-  for (double x : v) s += (x - m) * (x - m);
-  return std::sqrt(s / static_cast<double>(v.size() - 1));
-}
 
 // Every (method, budget) the data cannot fill, found before any work starts: one error lists them
 // all with the largest budget that fits.
@@ -92,10 +85,6 @@ void check_feasible(const JobSpec& job, const condense::GraphTask& task, const s
                      fmt::format("infeasible for every seed: {}", fmt::join(bad, "; ")));
 }
 
-std::string run_tag(const std::string& method, double budget, std::int64_t seed) {
-  return fmt::format("{}@{:.1f}%#{}", method, 100 * budget, seed);
-}
-
 // Where the experiment's HCDC runs keep their checkpoints, one folder per run.
 std::string checkpoint_root(const JobSpec& job) {
   const auto& d = job.experiment.dist;
@@ -131,34 +120,6 @@ std::optional<condense::CondensedPair> drive_hcdc_run(dist::Communicator& comm, 
   return condense::finished_pair(start, learner, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
-// The experiment's data: images for an image family, else the graph's blocks (or the graph, for
-// message passing). A file of the other kind is refused naming it and search.family.
-condense::GraphTask load_task(dist::Communicator& comm, const JobSpec& job, const std::string& dataset) {
-  const ExperimentSpec& e = job.experiment;
-  const bool images = search::is_image_family(e.space.family);
-  if (images != is_image_file(dataset))
-    throw InputError(dataset, "schema_name",
-                     images ? fmt::format("search.family = \"{}\" needs an image set (schema hcdc.image_set), e.g. "
-                                          "[dataset] kind = \"fashion-mnist\"",
-                                          e.space.family)
-                            : fmt::format("is an image set, but search.family = \"{}\" trains on graphs; use "
-                                          "[search] kind = \"cell\", family = \"image-cell\" for images",
-                                          e.space.family));
-  for (const auto& m : e.methods) {
-    const auto& method = condense::methods().at(m);
-    if (images ? !method.images : !method.graphs)
-      throw InputError(job.file, "condense.methods",
-                       fmt::format("'{}' condenses {} only; this job's data are {} ({})", m,
-                                   images ? "graphs" : "images", images ? "images" : "a graph", dataset));
-  }
-  if (images && !condense::methods().at(e.hcdc_train_method).images)
-    throw InputError(job.file, "condense.hcdc_train_method",
-                     fmt::format("'{}' condenses graphs only; this job's data are images", e.hcdc_train_method));
-  if (images) return load_image_task(dataset, e.images, e.space.image_channels);
-  return load_graph_task(comm, e.dist.share_on_node, dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
-                         search::is_message_passing(e.space.family));
-}
-
 }  // namespace
 
 int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communicator& comm, ExperimentStart start) {
@@ -168,7 +129,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   std::optional<io::RunLock> lock;
   if (root) lock.emplace(job.output_dir);
   configure_threads(job.threads);
-  condense::GraphTask task = load_task(comm, job, dataset);
+  condense::GraphTask task = load_experiment_task(comm, job, dataset);
   auto cands = search::make_candidates(e.space);
   // HCDC walks a seeded subset of the candidates (their trajectories form the extended space).
   std::vector<Candidate> trajectories = trajectory_subset(e, cands, job.seed);
@@ -201,37 +162,11 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
 
   // Runs a killed or failed earlier attempt of this same experiment finished: kept, not redone.
   // Every rank reads them (the same decision everywhere) before rank 0 rewrites the file.
-  std::map<std::string, std::pair<SummaryRow, std::vector<io::ResultRow>>> done;
-  bool foreign = false;
-  if (fs::exists(res_path)) {
-    try {
-      auto f = io::H5File::open_read(res_path);
-      if (f.has_attr("experiment_key") && f.attr_string("experiment_key") == experiment_key) {
-        auto old = io::read_results(res_path);
-        for (const auto& row : read_summary(res_path)) {
-          std::string tag = run_tag(row.method, row.budget, row.seed);
-          std::vector<io::ResultRow> rows;
-          for (const auto& r : old.rows)
-            if (r.proxy == tag) rows.push_back(r);
-          if (rows.size() != cands.size()) continue;
-          // The metrics by this build, from the run's rows (a file from before a metric existed
-          // has none for it); the timings are the run's own.
-          SummaryRow kept = row;
-          kept.m = proxy_metrics(rows, truth, e.evaluate.proxy_score);
-          kept.m.proxy_seconds = row.m.proxy_seconds;
-          kept.m.condense_seconds = row.m.condense_seconds;
-          done[tag] = {kept, rows};
-        }
-        if (root)
-          spdlog::info("experiment: {} of {} runs already finished in {}; continuing from there", done.size(), runs,
-                       res_path);
-      } else if (f.has_attr("runs_done") ? f.attr_int("runs_done") > 0 : f.exists("summary/method")) {
-        foreign = true;
-      }
-    } catch (const InputError& err) {
-      if (root) spdlog::warn("experiment: ignoring unreadable {}: {}", res_path, err.what());
-    }
-  }
+  PriorRuns prior;
+  if (fs::exists(res_path))
+    prior = read_finished_runs(res_path, experiment_key, truth, cands.size(), e.evaluate.proxy_score, root);
+  const auto& done = prior.done;
+  const bool foreign = prior.foreign;
   // Finished runs of another configuration (or dataset) are someone's work: never replaced silently
   // because the job file changed.
   if (foreign)
@@ -245,7 +180,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
     std::string method, tag;
     double budget;
     std::int64_t seed;
-    std::optional<std::pair<SummaryRow, std::vector<io::ResultRow>>> outcome;
+    std::optional<FinishedRun> outcome;
   };
   std::vector<Run> all;
   for (double b : e.budgets)
@@ -261,27 +196,11 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   // Written atomically by rank 0 after every round of runs, in table order whichever rank ran
   // what, so a kill or a later error keeps what was done and the file does not depend on ranks.
   auto write = [&] {
-    io::Results results = results_of(job, cands, truth.rows);
-    std::vector<SummaryRow> summary;
+    std::vector<const FinishedRun*> finished;
     for (const auto& r : all)
-      if (r.outcome) {
-        summary.push_back(r.outcome->first);
-        results.rows.insert(results.rows.end(), r.outcome->second.begin(), r.outcome->second.end());
-      }
-    io::write_results(res_path, results, [&](io::H5File& f) {
-      write_summary(f, summary);
-      f.set_attr("experiment_key", experiment_key);
-      f.set_attr("runs_done", static_cast<std::int64_t>(summary.size()));
-      f.set_attr("runs_total", runs);
-      f.set_attr("noise_ceiling", ceiling);
-      f.set_attr("whole_perf", whole_perf);
-      f.set_attr("best_test_acc", best_test);
-      f.set_attr("original_search_seconds", truth.search_seconds);
-      f.set_attr("proxy_score", e.evaluate.proxy_score);
-      f.set_attr("truth_spread", truth_spread(truth));
-      f.set_attr("baseline_split", condense::baseline_split_names()[static_cast<std::size_t>(e.baseline_split)]);
-      f.set_attr("metric", search::score_metric_name(e.evaluate.truth.metric));
-    });
+      if (r.outcome) finished.push_back(&*r.outcome);
+    write_experiment_results(res_path, job, cands, truth, finished,
+                             {experiment_key, runs, ceiling, whole_perf, best_test});
   };
   auto log_run = [](const SummaryRow& row, const std::string& tag) {
     const auto& m = row.m;
@@ -344,9 +263,7 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
       const Run& run = *run_ptr;
       const auto& pair = *made;
       if (!together || root)
-        write_condensed_pair(
-            fmt::format("{}/condensed/{}-{:.1f}pct-s{}.h5", job.output_dir, run.method, 100 * run.budget, run.seed),
-            pair, job, dataset, run.method, cs.c_train, run.seed, task.num_classes,
+        write_condensed_pair(condensed_path(job, run.method, run.budget, run.seed), pair, job, dataset, run.method, cs.c_train, run.seed, task.num_classes,
             {{"condense_seconds", pair.seconds}, {"solves", pair.solves}, {"skipped_solves", pair.skipped_solves}});
       check_diverged_share(e, job.file, run.tag, pair.solves, pair.skipped_solves);
       // A run computed together is scored together: each rank its slice of the candidates.
@@ -416,8 +333,6 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   comm.barrier();
   if (!root) return kExitOk;
 
-  std::map<std::pair<std::string, double>, std::vector<SummaryRow>> table;
-  for (const auto& r : all) table[{r.method, r.budget}].push_back(r.outcome->first);
 
   // The tables: rows = methods, columns = budgets, mean ± std over seeds: ρ and Perf, then the
   // hard-space metrics (ρ over the better half, top-5 overlap, regret).
@@ -435,65 +350,22 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
                         ? "every method spends the same c_train (training nodes) and c_val (validation nodes)"
                         : "baselines split c_train + c_val training nodes keeping the original train:val ratio "
                           "(the paper's letter)");
-  // One markdown table: a column pair per budget, `cell` renders one (method, budget) cell.
-  auto render = [&](const std::vector<std::string>& heads, const std::function<std::string(const std::vector<SummaryRow>&)>& cell,
-                    bool with_solves) {
-    std::string t = "| method |";
-    for (double b : e.budgets)
-      for (const auto& h : heads) t += fmt::format(" {} @ {:.3g}% |", h, 100 * b);
-    t += with_solves ? " diverged solves |\n|---|" : "\n|---|";
-    for (std::size_t i = 0; i < e.budgets.size() * heads.size(); ++i) t += "---|";
-    t += with_solves ? "---|\n" : "\n";
-    for (const auto& method : e.methods) {
-      t += fmt::format("| {} |", method);
-      std::int64_t solves = 0, skipped = 0;
-      for (double b : e.budgets) {
-        const auto& runs = table[{method, b}];
-        for (const auto& r : runs) {
-          solves += r.solves;
-          skipped += r.skipped_solves;
-        }
-        t += cell(runs);
-      }
-      if (with_solves) t += solves > 0 ? fmt::format(" {} of {} |", skipped, solves) : " – |";
-      t += "\n";
-    }
-    return t;
-  };
-  auto pm = [](const std::vector<SummaryRow>& runs, auto get, double scale, int digits) {
-    std::vector<double> v;
-    for (const auto& r : runs) v.push_back(scale * get(r.m));
-    return fmt::format(" {:.{}f} ± {:.{}f} |", mean(v), digits, stdev(v), digits);
-  };
-  md += render({"ρ", "Perf"},
-               [&](const std::vector<SummaryRow>& runs) {
-                 return pm(runs, [](const ProxyMetrics& m) { return m.rho; }, 1, 2) +
-                        pm(runs, [](const ProxyMetrics& m) { return m.perf; }, 100, 1);
-               },
-               true);
-  md += "\nHard-space metrics: ρ over the better half of the candidates by ground truth (`rho_top`), how many of "
-        "the ground truth's top 5 are in the proxy's top 5, and the regret of the proxy's pick (points of validation "
-        + metric_name + ").\n\n";
-  md += render({"ρ_top", "top-5", "regret"},
-               [&](const std::vector<SummaryRow>& runs) {
-                 return pm(runs, [](const ProxyMetrics& m) { return m.rho_top; }, 1, 2) +
-                        pm(runs, [](const ProxyMetrics& m) { return m.top5; }, 5, 1) +
-                        pm(runs, [](const ProxyMetrics& m) { return m.regret; }, 100, 1);
-               },
-               false);
+  std::vector<SummaryRow> finished;
+  for (const auto& r : all) finished.push_back(r.outcome->first);
+  md += summary_tables(e.methods, e.budgets, finished, metric_name);
   std::vector<double> all_proxy_seconds;
   for (const auto& r : all) all_proxy_seconds.push_back(r.outcome->first.m.proxy_seconds);
-  double speedup = truth.search_seconds / mean(all_proxy_seconds);
+  double speedup = truth.search_seconds / mean_of(all_proxy_seconds);
   md += fmt::format("\nWhole data: search on the original picks {} with test {} {:.1f}%; best test {} "
                     "among the candidates {:.1f}%. Noise ceiling (ρ between two ground truths on disjoint seeds): "
                     "{:.2f}.\n",
                     cands[best_val].name, metric_name, 100 * whole_perf, metric_name, 100 * best_test, ceiling);
   md += fmt::format("Search time: original {:.1f}s, proxy {:.1f}s on average: speed-up {:.1f}×.\n", truth.search_seconds,
-                    mean(all_proxy_seconds), speedup);
+                    mean_of(all_proxy_seconds), speedup);
   md += "Diverged solves: HCDC's hypergradient solves (one per trajectory and S_val update) whose Neumann/CG solve "
         "diverged and was left out of that S_val step; a run above hcdc.max_diverged_share fails instead.\n";
   std::string md_path = job.output_dir + "/summary.md";
-  std::ofstream(md_path) << md;
+  io::write_text_file(md_path, md);
   fmt::print("{}\nresults: {}\ntable: {}\n", md, res_path, md_path);
   return kExitOk;
 }

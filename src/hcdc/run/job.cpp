@@ -17,6 +17,7 @@
 #include "hcdc/io/inspect.hpp"
 #include "hcdc/io/schema.hpp"
 #include "hcdc/run/experiment.hpp"
+#include "hcdc/run/fold_selection.hpp"
 #include "hcdc/run/shared_dataset.hpp"
 #include "hcdc/run/solver_spec.hpp"
 
@@ -100,6 +101,8 @@ void parse_job_sections(config::StrictTable& top, JobSpec& j) {
   if (j.hypergrad_solvers.empty()) hg.fail("solvers", "must name at least one solver");
   hg.finish();
   j.experiment = parse_experiment(top);
+  j.nas = parse_nas(top.table("nas"), top.has("nas"), j.experiment.methods);
+  j.folds = parse_folds(top.table("folds"), top.has("folds"));
   top.finish();
 }
 
@@ -134,12 +137,15 @@ int run_job(const JobSpec& job, bool dataset_only, bool resume) {
   std::string dataset = prepare_dataset_on_rank0(*comm, job);
   auto report = io::validate_file(dataset);
   if (comm->rank() == 0) spdlog::info("{} is a valid {} {} file", dataset, report.schema_name, report.schema_version);
+  if (job.folds.present && !job.experiment.present)
+    throw InputError(job.file, "folds", "fold selection needs a [condense] section (methods, budgets, seeds)");
   if (!job.experiment.present || dataset_only) {
     if (comm->rank() != 0) return kExitOk;
     fmt::print("{}", io::inspect_file(dataset));
     fmt::print("job '{}' done: dataset {}\n", job.name, dataset);
     return kExitOk;
   }
+  if (job.folds.present) return run_fold_selection(job, dataset, *comm);
   return run_experiment(job, dataset, *comm, resume ? ExperimentStart::kResume : ExperimentStart::kContinue);
 }
 

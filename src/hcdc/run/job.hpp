@@ -10,7 +10,9 @@
 #include "hcdc/hypergrad/hpo_trajectory.hpp"
 #include "hcdc/run/dataset_spec.hpp"
 #include "hcdc/run/experiment_spec.hpp"
+#include "hcdc/run/fold_spec.hpp"
 #include "hcdc/run/model_spec.hpp"
+#include "hcdc/run/nas_spec.hpp"
 
 namespace hcdc::run {
 
@@ -30,6 +32,8 @@ struct JobSpec {
   hypergrad::HpoOptions hpo;          // [train], [solver], [hpo]
   std::vector<std::string> hypergrad_solvers{"exact", "cg", "neumann"};  // [hypergrad]
   ExperimentSpec experiment;  // [search] [evaluate] [condense] [matching] [hcdc]
+  NasSpec nas;                // [nas]: `hcdc nas`
+  FoldSpec folds;             // [folds]: the experiment ranks folds instead of architectures
 };
 
 // Keys that name where things go or how often state is saved, never what is computed;

@@ -120,11 +120,11 @@ std::vector<Candidate> named(const SearchSpaceSpec& s) {
 
 HCDC_REGISTER(search_spaces(), "continuous", 10,
               SearchSpaceKind{"num_candidates filter-coefficient vectors drawn uniformly from [low, high]^(order+1)",
-                              parse_continuous, continuous});
+                              parse_continuous, continuous, {}, {}});
 HCDC_REGISTER(search_spaces(), "named", 20,
               SearchSpaceKind{"textbook filters × widths × depths: decoupled-filter: mlp, gcn, sgc-K as one-hot λ; "
                               "conv-supernet: the ten named convolutions (gcn, sage-mean, sage-max, gat, gin-eps, "
                               "gin-0, sgc-2, sgc-3, chebnet-2, chebnet-3; all by default) as one-hot α",
-                              parse_named, named});
+                              parse_named, named, {}, {}});
 
 }  // namespace hcdc::search

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <set>
@@ -59,8 +60,82 @@ bool connected(const std::vector<std::size_t>& ops, const std::vector<std::strin
   return reach.back() != 0;
 }
 
+// One point of the cell space: an operation (index into cell_ops) per edge, a width index.
+struct CellArch {
+  std::vector<std::size_t> ops;
+  std::size_t width = 0;
+};
+
+std::size_t edges_of(const SearchSpaceSpec& s) { return static_cast<std::size_t>(s.cell_nodes * (s.cell_nodes - 1) / 2); }
+
+// A connected architecture drawn uniformly (by rejection: most draws of ≥ 3 ops are connected).
+CellArch random_arch(const SearchSpaceSpec& s, std::mt19937_64& rng) {
+  std::uniform_int_distribution<std::size_t> pick_op(0, s.cell_ops.size() - 1), pick_width(0, s.widths.size() - 1);
+  for (;;) {
+    CellArch a;
+    a.ops.resize(edges_of(s));
+    for (auto& o : a.ops) o = pick_op(rng);
+    a.width = pick_width(rng);
+    if (connected(a.ops, s.cell_ops, s.cell_nodes)) return a;
+  }
+}
+
+// `prefix` tells the generated candidates apart ("c007-"); the rest names the architecture.
+Candidate candidate_of(const SearchSpaceSpec& s, const CellArch& a, const std::string& prefix) {
+  const std::size_t num_ops = s.cell_ops.size();
+  Candidate c;
+  std::vector<std::string> chosen;
+  c.lambda.assign(a.ops.size() * num_ops, 0.0);
+  for (std::size_t e = 0; e < a.ops.size(); ++e) {
+    c.lambda[e * num_ops + a.ops[e]] = 1.0;
+    chosen.push_back(s.cell_ops[a.ops[e]]);
+  }
+  c.hidden = static_cast<std::int64_t>(s.widths[a.width]);
+  c.layers = 1;  // one cell
+  c.convs = s.cell_ops;
+  c.in_channels = s.image_channels;
+  c.name = fmt::format("{}w{}:{}", prefix, c.hidden, fmt::join(chosen, "|"));
+  return c;
+}
+
+// The architecture of a candidate of this space (its one-hot λ and its width).
+CellArch arch_of(const SearchSpaceSpec& s, const Candidate& c) {
+  const std::size_t num_ops = s.cell_ops.size();
+  if (c.convs != s.cell_ops || c.lambda.size() != edges_of(s) * num_ops)
+    throw std::logic_error("cell space: candidate " + c.name + " is not a cell of this space");
+  CellArch a;
+  for (std::size_t e = 0; e < edges_of(s); ++e) {
+    auto first = c.lambda.begin() + static_cast<std::ptrdiff_t>(e * num_ops);
+    a.ops.push_back(static_cast<std::size_t>(std::max_element(first, first + static_cast<std::ptrdiff_t>(num_ops)) - first));
+  }
+  auto w = std::find(s.widths.begin(), s.widths.end(), static_cast<double>(c.hidden));
+  if (w == s.widths.end()) throw std::logic_error("cell space: candidate " + c.name + " has a width outside the space");
+  a.width = static_cast<std::size_t>(w - s.widths.begin());
+  return a;
+}
+
+// A neighbour: one edge's operation, or the width, changed to another value (uniformly over those
+// coordinates and values), redrawn until the cell stays connected — regularised evolution's
+// mutation (Real et al. 2019: one op or one input changed).
+Candidate mutate_cell(const SearchSpaceSpec& s, const Candidate& parent, std::mt19937_64& rng) {
+  const CellArch from = arch_of(s, parent);
+  const std::size_t coords = from.ops.size() + (s.widths.size() > 1 ? 1 : 0);
+  std::uniform_int_distribution<std::size_t> pick_coord(0, coords - 1);
+  for (;;) {
+    CellArch a = from;
+    const std::size_t k = pick_coord(rng);
+    const std::size_t values = k < a.ops.size() ? s.cell_ops.size() : s.widths.size();
+    std::uniform_int_distribution<std::size_t> shift(1, values - 1);  // never the value it has
+    std::size_t& v = k < a.ops.size() ? a.ops[k] : a.width;
+    v = (v + shift(rng)) % values;
+    if (connected(a.ops, s.cell_ops, s.cell_nodes)) return candidate_of(s, a, "");
+  }
+}
+
+Candidate sample_cell(const SearchSpaceSpec& s, std::mt19937_64& rng) { return candidate_of(s, random_arch(s, rng), ""); }
+
 std::vector<Candidate> cell(const SearchSpaceSpec& s) {
-  const std::size_t edges = static_cast<std::size_t>(s.cell_nodes * (s.cell_nodes - 1) / 2);
+  const std::size_t edges = edges_of(s);
   const std::size_t num_ops = s.cell_ops.size();
   // Distinct connected architectures: the space holds |ops|^edges · |widths| points, of which a
   // job asks for a few dozen, so rejection ends quickly; a tiny space is refused rather than looped on.
@@ -70,27 +145,12 @@ std::vector<Candidate> cell(const SearchSpaceSpec& s) {
                        fmt::format("{} candidates from a space of {} cells: sample at most half of it", s.num_candidates,
                                    space));
   std::mt19937_64 rng(s.seed);
-  std::uniform_int_distribution<std::size_t> pick_op(0, num_ops - 1), pick_width(0, s.widths.size() - 1);
   std::set<std::pair<std::vector<std::size_t>, std::size_t>> taken;
   std::vector<Candidate> out;
   while (out.size() < static_cast<std::size_t>(s.num_candidates)) {
-    std::vector<std::size_t> ops(edges);
-    for (auto& o : ops) o = pick_op(rng);
-    const std::size_t w = pick_width(rng);
-    if (!connected(ops, s.cell_ops, s.cell_nodes) || !taken.insert({ops, w}).second) continue;
-    Candidate c;
-    std::vector<std::string> chosen;
-    c.lambda.assign(edges * num_ops, 0.0);
-    for (std::size_t e = 0; e < edges; ++e) {
-      c.lambda[e * num_ops + ops[e]] = 1.0;
-      chosen.push_back(s.cell_ops[ops[e]]);
-    }
-    c.hidden = static_cast<std::int64_t>(s.widths[w]);
-    c.layers = 1;  // one cell
-    c.convs = s.cell_ops;
-    c.in_channels = s.image_channels;
-    c.name = fmt::format("c{:03d}-w{}:{}", out.size(), c.hidden, fmt::join(chosen, "|"));
-    out.push_back(std::move(c));
+    CellArch a = random_arch(s, rng);
+    if (!taken.insert({a.ops, a.width}).second) continue;
+    out.push_back(candidate_of(s, a, fmt::format("c{:03d}-", out.size())));
   }
   return out;
 }
@@ -125,9 +185,10 @@ CandidateFamily image_cell_family() {
   f.help = "image cells: a stem convolution, one cell mixing its operations by α on every edge (one-hot: a discrete "
            "NAS-Bench-201-like cell), average pooling to 2×2, a linear head";
   f.carries = "images (channels × height × width)";
+  // A condensed image is the task's own C×H×W sample (run/condensed_output.hpp checks it), which
+  // the (blocks, features) of a graph task cannot describe.
   f.sample_shape = [](std::int64_t, std::int64_t) -> std::vector<std::int64_t> {
-    throw SettingError("search.family", "image-cell candidates are evaluated inside `hcdc run` (an image task); "
-                                        "`hcdc evaluate` reads graph files only so far");
+    throw std::logic_error("image-cell: condensed images have the image task's own shape");
   };
   f.make = make_cell;
   f.images = true;
@@ -139,7 +200,7 @@ CandidateFamily image_cell_family() {
 HCDC_REGISTER(search_spaces(), "cell", 30,
               SearchSpaceKind{"image cells: num_candidates distinct connected cells of cell_nodes states, one of cell_ops "
                               "per edge, a width from widths, sampled with seed (family image-cell)",
-                              parse_cell, cell});
+                              parse_cell, cell, sample_cell, mutate_cell});
 HCDC_REGISTER(candidate_families(), "image-cell", 30, image_cell_family());
 
 }  // namespace hcdc::search

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "hcdc/config/registry_choice.hpp"
+#include "hcdc/core/error.hpp"
 #include "hcdc/search/candidate_family.hpp"
 
 namespace hcdc::search {
@@ -31,13 +32,40 @@ SearchSpaceSpec parse_search_space(config::StrictTable t) {
   return s;
 }
 
+namespace {
+
+Candidate of_space(const SearchSpaceSpec& s, Candidate c) {
+  c.family = s.family;
+  c.basis = s.basis;
+  return c;
+}
+
+const SearchSpaceKind& walkable(const SearchSpaceSpec& s) {
+  const SearchSpaceKind& kind = search_spaces().at(s.kind);
+  if (!kind.sample || !kind.mutate)
+    throw SettingError("search.kind", fmt::format("the '{}' space cannot be sampled or mutated beyond its generated "
+                                                  "candidates; search it by grid search only",
+                                                  s.kind));
+  return kind;
+}
+
+}  // namespace
+
 std::vector<Candidate> make_candidates(const SearchSpaceSpec& s) {
   std::vector<Candidate> out = search_spaces().at(s.kind).generate(s);
-  for (auto& c : out) {
-    c.family = s.family;
-    c.basis = s.basis;
-  }
+  for (auto& c : out) c = of_space(s, std::move(c));
   return out;
+}
+
+bool can_walk(const SearchSpaceSpec& s) {
+  const SearchSpaceKind& kind = search_spaces().at(s.kind);
+  return kind.sample && kind.mutate;
+}
+
+Candidate sample_candidate(const SearchSpaceSpec& s, std::mt19937_64& rng) { return of_space(s, walkable(s).sample(s, rng)); }
+
+Candidate mutate_candidate(const SearchSpaceSpec& s, const Candidate& c, std::mt19937_64& rng) {
+  return of_space(s, walkable(s).mutate(s, c, rng));
 }
 
 }  // namespace hcdc::search

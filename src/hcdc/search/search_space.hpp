@@ -6,6 +6,7 @@
 //   HCDC_REGISTER(search::search_spaces(), "my-space", 100, search::SearchSpaceKind{help, parse, generate});
 #include <cstdint>
 #include <functional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -58,11 +59,22 @@ struct SearchSpaceKind {
   // check of the space happens here, so generating it cannot fail.
   std::function<void(config::StrictTable& t, SearchSpaceSpec& s)> parse;
   std::function<std::vector<Candidate>(const SearchSpaceSpec& s)> generate;
+  // Spaces a sample-based search can walk beyond the generated candidates (search/
+  // architecture_search.hpp): one candidate drawn from the whole space, and a neighbour of a
+  // candidate (one coordinate changed). Unset: only grid search over the generated candidates.
+  std::function<Candidate(const SearchSpaceSpec& s, std::mt19937_64& rng)> sample{};
+  std::function<Candidate(const SearchSpaceSpec& s, const Candidate& c, std::mt19937_64& rng)> mutate{};
 };
 Registry<SearchSpaceKind>& search_spaces();
 
 SearchSpaceSpec parse_search_space(config::StrictTable t);
 // The candidates, in a fixed order, each of the space's family.
 std::vector<Candidate> make_candidates(const SearchSpaceSpec& s);
+// Whether the space's kind can sample and mutate candidates (SearchSpaceKind::sample, ::mutate).
+bool can_walk(const SearchSpaceSpec& s);
+// A candidate drawn from the whole space, and a neighbour of `c`, each of the space's family;
+// SettingError naming search.kind where the kind cannot (can_walk).
+Candidate sample_candidate(const SearchSpaceSpec& s, std::mt19937_64& rng);
+Candidate mutate_candidate(const SearchSpaceSpec& s, const Candidate& c, std::mt19937_64& rng);
 
 }  // namespace hcdc::search
