@@ -86,6 +86,16 @@ class NasEndToEnd(unittest.TestCase):
         self.assertIn("| dc | evolution |", md)
         self.assertIn("speed-up", md)
 
+    def test_evaluate_scores_an_image_proxy_as_the_experiment_did(self):
+        proxy = os.path.join(self.out, "condensed", "dc-10.0pct-s0.h5")
+        out = os.path.join(self.out, "evaluation-dc.h5")
+        r = subprocess.run([HCDC, "evaluate", self.job, "--proxy", proxy, "--out", out], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        with h5py.File(out, "r") as f, h5py.File(os.path.join(self.out, "results.h5"), "r") as g:
+            methods = strs(g["summary/method"])
+            self.assertAlmostEqual(f["summary/rho"][0], g["summary/rho"][methods.index("dc")], places=12)
+            self.assertEqual(f["rows/score"].shape[0], 6)
+
     def test_bad_input_exits_2_naming_it(self):
         cases = [
             (["--set", 'nas.sources=["original","bogus"]'], "nas.sources[1]: 'bogus' is neither"),
