@@ -63,7 +63,9 @@ struct CondensedPair {
   int solves = 0, skipped_solves = 0;  // hcdc: hypergradient solves, and those that diverged
 };
 
-// HCDC's starting point: S_train from the chosen standard method and a random S_val (seeded).
+// HCDC's starting point: S_train from the chosen standard method and a seeded S_val: random features
+// at the data's scale for feature blocks, real validation images (a random class-balanced pick) for
+// images, real validation nodes for message passing.
 struct HcdcStart {
   HcdcData data;
   torch::Tensor s_val_init;
