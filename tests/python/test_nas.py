@@ -81,10 +81,25 @@ class NasEndToEnd(unittest.TestCase):
         self.assertEqual(found[0], names[best])
         self.assertAlmostEqual(found_val[0], rows_score[rows_c == best][0], places=6)
         self.assertAlmostEqual(found_test[0], rows_test[rows_c == best][0], places=6)
+        # A proxy's condensation time comes from its condensed file (0 for the original data).
+        with h5py.File(path, "r") as f:
+            condense_s = f["searches/condense_seconds"][()]
+        for i, s in enumerate(src):
+            with self.subTest(source=s):
+                if s == "original":
+                    self.assertEqual(condense_s[i], 0)
+                else:
+                    with h5py.File(os.path.join(self.out, "condensed", f"{s}-10.0pct-s0.h5"), "r") as c:
+                        self.assertAlmostEqual(condense_s[i], c.attrs["condense_seconds"], places=12)
         with open(os.path.join(self.out, "nas.md")) as fh:
             md = fh.read()
         self.assertIn("| dc | evolution |", md)
         self.assertIn("speed-up", md)
+        # Every table row keeps its 10 columns: the cells' '|' separators are escaped.
+        rows = [l for l in md.splitlines() if l.startswith("| original") or l.startswith("| dc")]
+        self.assertEqual(len(rows), 4)
+        for l in rows:
+            self.assertEqual(l.replace("\\|", "").count("|"), 11, l)
 
     def test_evaluate_scores_an_image_proxy_as_the_experiment_did(self):
         proxy = os.path.join(self.out, "condensed", "dc-10.0pct-s0.h5")

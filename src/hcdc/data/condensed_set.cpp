@@ -1,5 +1,8 @@
 #include "hcdc/data/condensed_set.hpp"
 
+#include <set>
+
+#include "hcdc/core/error.hpp"
 #include "hcdc/io/schema.hpp"
 #include "hcdc/io/validated_file.hpp"
 
@@ -50,6 +53,17 @@ CondensedSet read_condensed_set(const std::string& path) {
   s.config = f.attr_string("config");
   s.source_file = f.attr_string("source_file");
   s.source_digest = f.attr_string("source_digest");
+  // The run's metrics are the numeric root attributes the schema does not define (the writer adds
+  // them from run_metrics): read back, so `hcdc evaluate` and `hcdc nas` see the condense time.
+  static const std::set<std::string> defined{"num_classes", "budget", "seed"};
+  for (const auto& name : f.attr_names("/")) {
+    if (defined.count(name) != 0) continue;
+    try {
+      s.run_metrics[name] = f.attr_double(name);
+    } catch (const InputError&) {
+      // a string attribute (method, config, provenance): not a metric
+    }
+  }
   return s;
 }
 

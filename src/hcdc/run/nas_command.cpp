@@ -12,6 +12,7 @@
 #include "hcdc/condense/condensed_tensors.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/log.hpp"
+#include "hcdc/core/markdown.hpp"
 #include "hcdc/core/threads.hpp"
 #include "hcdc/io/atomic_output.hpp"
 #include "hcdc/io/h5file.hpp"
@@ -184,9 +185,9 @@ std::string nas_table(const JobSpec& job, const std::vector<SearchRow>& rows) {
     auto speed = [&](double extra) {
       return base != nullptr && proxy ? fmt::format("{:.1f}×", base->outcome.seconds / (r.outcome.seconds + extra)) : "–";
     };
-    md += fmt::format("| {} | {} | {} ({}) | {:.1f} | {} | {} | `{}` | {:.1f} | {:.1f} | {} |\n", r.source, r.algorithm,
+    md += fmt::format("| {} | {} | {} ({}) | {:.1f} | {} | {} | {} | {:.1f} | {:.1f} | {} |\n", r.source, r.algorithm,
                       r.outcome.history.size(), trained(r.outcome), r.outcome.seconds, speed(0),
-                      speed(r.condense_seconds), r.outcome.history[r.outcome.best].candidate.name, 100 * r.found.val,
+                      speed(r.condense_seconds), markdown_cell(r.outcome.history[r.outcome.best].candidate.name), 100 * r.found.val,
                       100 * r.found.test,
                       base != nullptr && proxy ? fmt::format("{:+.1f}", 100 * (r.found.test - base->found.test)) : "–");
   }

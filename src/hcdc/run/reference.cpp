@@ -7,6 +7,7 @@
 
 #include "hcdc/condense/method.hpp"
 #include "hcdc/config/strict_table.hpp"
+#include "hcdc/core/markdown.hpp"
 #include "hcdc/run/dataset_source.hpp"
 #include "hcdc/run/job.hpp"
 #include "hcdc/run/model_spec.hpp"
@@ -30,11 +31,7 @@ std::string own_keys(const std::string& section, Parse&& parse) {
   return items.empty() ? "—" : fmt::format("{}", fmt::join(items, ", "));
 }
 
-std::string cell(std::string s) {  // one table cell: pipes escaped
-  std::string out;
-  for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
-  return out;
-}
+std::string cell(const std::string& s) { return markdown_cell(s); }
 
 }  // namespace
 
