@@ -104,6 +104,17 @@ class FoldSelection(unittest.TestCase):
             self.assertIn(needle, r.stderr, args)
             self.assertFalse(os.path.exists(os.path.join(out, "results.h5")), args)
 
+    def test_resume_refuses_a_folder_with_nothing_to_resume_and_continues_a_finished_one(self):
+        empty = tempfile.mkdtemp(dir=os.environ.get("HCDC_TEST_TMP"))
+        r = subprocess.run([HCDC, "run", "--resume", "--set", f"job.output_dir={empty}", self.job],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2, r.stderr[-2000:])
+        self.assertIn("--resume: nothing to resume here", r.stderr)
+        self.assertEqual(os.listdir(empty), [])
+        again = subprocess.run([HCDC, "run", "--resume", self.job], capture_output=True, text=True)
+        self.assertEqual(again.returncode, 0, again.stderr[-2000:])
+        self.assertEqual((again.stderr + again.stdout).count("reusing the finished run"), 5)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -122,7 +122,14 @@ std::optional<condense::CondensedPair> drive_hcdc_run(dist::Communicator& comm, 
 
 }  // namespace
 
-int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communicator& comm, ExperimentStart start) {
+void require_something_to_resume(const JobSpec& job) {
+  if (!fs::exists(job.output_dir + "/results.h5") && !fs::exists(checkpoint_root(job)))
+    throw InputError(job.output_dir, "--resume",
+                     "nothing to resume here (no results.h5, no checkpoints/); check job.output_dir, or run without "
+                     "--resume to start the experiment");
+}
+
+int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communicator& comm) {
   const ExperimentSpec& e = job.experiment;
   const bool root = comm.rank() == 0;
   // One writer per output folder (rank 0 writes every shared file).
@@ -134,11 +141,6 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
   // HCDC walks a seeded subset of the candidates (their trajectories form the extended space).
   std::vector<Candidate> trajectories = trajectory_subset(e, cands, job.seed);
   check_feasible(job, task, trajectories);
-  if (start == ExperimentStart::kResume && !fs::exists(job.output_dir + "/results.h5") &&
-      !fs::exists(checkpoint_root(job)))
-    throw InputError(job.output_dir, "--resume",
-                     "nothing to resume here (no results.h5, no checkpoints/); check job.output_dir, or run without "
-                     "--resume to start the experiment");
   spdlog::info("experiment '{}': {} candidates, methods {}, budgets {}, seeds {}", job.name, cands.size(),
                fmt::join(e.methods, ","), fmt::join(e.budgets, ","), fmt::join(e.seeds, ","));
   Truth truth = load_or_compute_truth(job, dataset, task, cands, comm);

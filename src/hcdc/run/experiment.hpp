@@ -12,12 +12,12 @@ namespace hcdc::run {
 // Collective: under mpirun/srun the ground truth is split by candidates and the runs by rounds
 // (rank k takes the k-th pending run); rank 0 writes every file. Each run is computed whole on one
 // rank, so the table does not depend on the number of ranks (only on the thread count).
-// How a run treats finished work of the same experiment in its output folder.
-enum class ExperimentStart {
-  kContinue,  // reuse every finished run and HCDC checkpoint found (the default)
-  kResume,    // the same, but refuse (exit 2) when there is nothing of this experiment to continue
-};
-int run_experiment(const JobSpec& job, const std::string& dataset_path, dist::Communicator& comm,
-                   ExperimentStart start = ExperimentStart::kContinue);
+// Finished runs and HCDC checkpoints found in the output folder are reused, never redone.
+int run_experiment(const JobSpec& job, const std::string& dataset_path, dist::Communicator& comm);
+
+// `hcdc run --resume` on an output folder with nothing of an experiment in it (no results.h5, no
+// checkpoints/): one InputError naming --resume, before anything is written. Checked for every
+// kind of job with a [condense] section, so a mistyped job.output_dir never silently starts over.
+void require_something_to_resume(const JobSpec& job);
 
 }  // namespace hcdc::run

@@ -134,6 +134,7 @@ int run_job(const JobSpec& job, bool dataset_only, bool resume) {
   if (comm->rank() == 0)
     spdlog::info("job '{}' from {}: seed {}, {} threads{}, output in {}", job.name, job.file, job.seed, threads,
                  comm->size() > 1 ? fmt::format(" on each of {} ranks", comm->size()) : "", job.output_dir);
+  if (resume && job.experiment.present && !dataset_only) require_something_to_resume(job);
   std::string dataset = prepare_dataset_on_rank0(*comm, job);
   auto report = io::validate_file(dataset);
   if (comm->rank() == 0) spdlog::info("{} is a valid {} {} file", dataset, report.schema_name, report.schema_version);
@@ -146,7 +147,7 @@ int run_job(const JobSpec& job, bool dataset_only, bool resume) {
     return kExitOk;
   }
   if (job.folds.present) return run_fold_selection(job, dataset, *comm);
-  return run_experiment(job, dataset, *comm, resume ? ExperimentStart::kResume : ExperimentStart::kContinue);
+  return run_experiment(job, dataset, *comm);
 }
 
 }  // namespace hcdc::run
