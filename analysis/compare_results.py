@@ -3,7 +3,8 @@
 
 Usage: compare_results.py A.h5 B.h5 [--runs N]
 Every `rows/` column but `seconds` and every `summary/` column but the timings must be equal
-(array_equal: bitwise for floats); `--runs N` also requires N finished runs in both. Exit 0 when
+(array_equal: bitwise for floats, NaN equal to NaN in the same place — a ρ over tied scores is NaN
+in both); `--runs N` also requires N finished runs in both. Exit 0 when
 equal, 1 naming the first column that differs. Used by the rank-count and preemption tests and by
 scripts/bench_run_scaling.sh.
 """
@@ -18,6 +19,11 @@ SUMMARY = ("method", "budget", "c_train", "c_val", "seed", "rho", "rho_accuracy"
            "solves", "skipped_solves")
 
 
+def same_column(x, y):
+    floats = x.dtype.kind == "f" and y.dtype.kind == "f"
+    return np.array_equal(x, y, equal_nan=floats)
+
+
 def differences(a_path, b_path, runs=None):
     with h5py.File(a_path, "r") as a, h5py.File(b_path, "r") as b:
         for group, keys in (("rows", ROWS), ("summary", SUMMARY)):
@@ -25,7 +31,7 @@ def differences(a_path, b_path, runs=None):
                 path = f"{group}/{k}"
                 if (path in a) != (path in b):
                     return f"{path}: present in only one file"
-                if path in a and not np.array_equal(a[path][:], b[path][:]):
+                if path in a and not same_column(a[path][:], b[path][:]):
                     return f"{path}: differs"
         if runs is not None:
             for name, f in ((a_path, a), (b_path, b)):
