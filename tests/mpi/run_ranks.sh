@@ -11,7 +11,7 @@
 set -uo pipefail
 hcdc=$1 mpiexec=$2 npflag=$3 tmp=$4/run_ranks
 rm -rf "$tmp" && mkdir -p "$tmp"
-fail() { echo "FAIL: $*"; for f in "$tmp"/*.log; do [ -f "$f" ] && { echo "== $f"; tail -15 "$f"; }; done; exit 1; }
+source "$(dirname "$0")/experiment_helpers.sh"
 job() {
   cat > "$tmp/$1.toml" <<TOML
 [job]
@@ -50,8 +50,6 @@ max_diverged_share = 1.0
 TOML
   echo "$tmp/$1.toml"
 }
-root=$(cd "$(dirname "$0")/../.." && pwd)
-same() { /usr/bin/python3 "$root/analysis/compare_results.py" "$1" "$2" --runs 6; }  # bitwise, timings aside
 
 "$hcdc" run "$(job one)" > "$tmp/one.log" 2>&1 || fail "1 rank"
 for n in 2 4; do
@@ -64,10 +62,7 @@ grep -q "idle in this round" "$tmp/r4.log" || fail "4 ranks for 6 runs: no idle 
 j=$(job kill)
 setsid $mpiexec $npflag 2 --oversubscribe "$hcdc" run "$j" > "$tmp/kill.log" 2>&1 &
 pid=$!
-for i in $(seq 1 1200); do
-  /usr/bin/python3 -c "import h5py,sys; sys.exit(0 if h5py.File('$tmp/kill/results.h5','r').attrs['runs_done'] >= 1 else 1)" 2>/dev/null && break
-  sleep 0.05
-done
+wait_for_finished_run "$tmp/kill"
 # Until an HCDC run of a later round has checkpointed (or the job ends): then kill -9.
 for i in $(seq 1 600); do
   compgen -G "$tmp/kill/checkpoints/*/*.h5" >/dev/null && break
@@ -77,7 +72,7 @@ done
 had_checkpoint=0
 compgen -G "$tmp/kill/checkpoints/*/*.h5" >/dev/null && had_checkpoint=1
 kill -9 -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-done_before=$(/usr/bin/python3 -c "import h5py; print(h5py.File('$tmp/kill/results.h5','r').attrs['runs_done'])") || fail "no results.h5 before the kill"
+done_before=$(runs_done "$tmp/kill") || fail "no results.h5 before the kill"
 echo "killed with $done_before of 6 runs finished"
 [ "$done_before" -ge 1 ] || fail "no finished run before the kill"
 $mpiexec $npflag 2 --oversubscribe "$hcdc" run "$j" --resume > "$tmp/again.log" 2>&1 || fail "--resume after kill -9"
