@@ -233,7 +233,11 @@ int main(int argc, char** argv) {
   ev->add_option("--truth", ereq.truth, "Ground truth for the proxy's ρ/τ/regret (default <output_dir>/truth.h5)");
   ev->add_option("--slice", ereq.slice, "I/N: score only slice I of N of the candidates (Slurm job-array task)");
   ev->add_option("--merge-slices", ereq.merge_slices, "N: merge truth-slice-*-of-N.h5 into the ground truth");
-  ev->add_option("--out", ereq.out, "Results file (default: truth.h5, truth-slice-I-of-N.h5 or evaluation-<proxy>.h5)");
+  ev->add_flag("--transfer", ereq.transfer,
+               "With --proxy: train each candidate on S_train and score it on the original validation/test splits "
+               "(GCond's protocol, [transfer] settings) instead of ranking on S_val");
+  ev->add_option("--out", ereq.out,
+                 "Results file (default: truth.h5, truth-slice-I-of-N.h5, evaluation-<proxy>.h5 or transfer-<proxy>.h5)");
   add_set(ev);
   ev->callback([&] { job_rc = run::run_evaluate(run::parse_job_file(eval_job, overrides), ereq); });
 

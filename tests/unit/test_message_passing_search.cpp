@@ -3,6 +3,8 @@
 // a whole experiment on them, and the settings it refuses.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -10,6 +12,9 @@
 #include "hcdc/data/csbm.hpp"
 #include "hcdc/run/candidate_evaluation.hpp"
 #include "hcdc/run/condense_command.hpp"
+#include "hcdc/run/evaluate_command.hpp"
+#include "hcdc/data/condensed_set.hpp"
+#include "hcdc/io/results_file.hpp"
 #include "hcdc/run/experiment.hpp"
 #include "hcdc/run/graph_task.hpp"
 #include "hcdc/run/job.hpp"
@@ -164,22 +169,130 @@ max_diverged_share = 1.0
   }
 }
 
+TEST_F(MessagePassingSearch, GcondSynthesisesAGraphTheCandidatesTrainOnAndFilesCarryIt) {
+  // GCond and GCond-X condense node features with a graph; a coreset's file carries the subgraph
+  // its nodes induce. All three then rank candidates, and train a GCN by GCond's protocol.
+  auto p = job(R"([search]
+kind = "named"
+family = "conv-supernet"
+filters = ["gcn", "sage-mean", "gin-0"]
+widths = [8]
+depths = [2]
+[condense]
+methods = ["random", "gcond", "gcond-x"]
+budgets = [0.1]
+val_fraction = 0.5
+seeds = [0]
+[matching]
+iterations = 6
+inner = 3
+model_steps = 2
+adjacency_every = 2
+adjacency_steps = 1
+class_weights = true
+[transfer]
+epochs = 20
+runs = 2
+)");
+  ASSERT_EQ(run::run_job(run::parse_job_file(p)), 0);
+  auto summary = run::read_summary(path("out/results.h5"));
+  ASSERT_EQ(summary.size(), 3u);
+  for (const auto& r : summary) {
+    EXPECT_EQ(r.c_train, 24) << r.method;
+    EXPECT_EQ(r.c_val, 12) << r.method;
+    EXPECT_TRUE(std::isfinite(r.m.rho)) << r.method;
+  }
+  const std::int64_t m = 24 + 12;
+  auto gcond = data::read_condensed_set(path("out/condensed/gcond-10.0pct-s0.h5"));
+  EXPECT_EQ(gcond.sample_shape, (std::vector<std::int64_t>{8}));  // node features, not blocks
+  ASSERT_EQ(gcond.adjacency.size(), static_cast<std::size_t>(m * m));
+  auto a = torch::tensor(gcond.adjacency).view({m, m});
+  EXPECT_TRUE(torch::allclose(a, a.t()));
+  EXPECT_EQ(a.diagonal().abs().max().item<float>(), 0.0f);
+  EXPECT_GT(a.narrow(0, 0, 24).narrow(1, 0, 24).min().item<float>() + 1e-6, 0.0f);  // sigmoid edges
+  EXPECT_GT(a.narrow(0, 0, 24).narrow(1, 0, 24).sum().item<float>(), 0.0f);
+  // S_train and S_val were condensed apart: no edges between them.
+  EXPECT_EQ(a.narrow(0, 0, 24).narrow(1, 24, 12).abs().max().item<float>(), 0.0f);
+  auto gx = data::read_condensed_set(path("out/condensed/gcond-x-10.0pct-s0.h5"));
+  ASSERT_EQ(gx.adjacency.size(), static_cast<std::size_t>(m * m));
+  EXPECT_EQ(torch::tensor(gx.adjacency).abs().max().item<float>(), 0.0f);  // GCond-X: no edges
+  // A coreset's file: its nodes' own features and the subgraph they induce, by brute force over
+  // the CSR (nodes found by their features, which the cSBM makes distinct).
+  auto rnd = data::read_condensed_set(path("out/condensed/random-10.0pct-s0.h5"));
+  ASSERT_EQ(rnd.adjacency.size(), static_cast<std::size_t>(m * m));
+  std::vector<std::int64_t> nodes;
+  for (std::int64_t i = 0; i < m; ++i) {
+    const float* row = i < 24 ? &rnd.x_train[static_cast<std::size_t>(i * 8)] : &rnd.x_val[static_cast<std::size_t>((i - 24) * 8)];
+    std::int64_t found = -1;
+    for (std::int64_t u = 0; u < graph.num_nodes && found < 0; ++u) {
+      float sum = 0;
+      for (std::int64_t f = 0; f < 8; ++f) sum += std::abs(graph.features[static_cast<std::size_t>(u * 8 + f)]);
+      bool same = true;
+      for (std::int64_t f = 0; f < 8 && same; ++f)  // the job row-normalises features
+        same = std::abs(graph.features[static_cast<std::size_t>(u * 8 + f)] / sum - row[f]) < 1e-6f;
+      if (same) found = u;
+    }
+    ASSERT_GE(found, 0) << "condensed node " << i << " is not an original node";
+    nodes.push_back(found);
+  }
+  std::int64_t edges = 0;
+  for (std::int64_t i = 0; i < m; ++i)
+    for (std::int64_t j = 0; j < m; ++j) {
+      float want = 0;
+      const auto u = nodes[static_cast<std::size_t>(i)];
+      for (auto k = graph.indptr[static_cast<std::size_t>(u)]; k < graph.indptr[static_cast<std::size_t>(u) + 1]; ++k)
+        if (graph.indices[static_cast<std::size_t>(k)] == nodes[static_cast<std::size_t>(j)]) want = 1;
+      EXPECT_EQ(rnd.adjacency[static_cast<std::size_t>(i * m + j)], want) << i << "," << j;
+      edges += want > 0;
+    }
+  EXPECT_GT(edges, 0) << "the fixture should give the chosen nodes some edges";
+  // `hcdc evaluate --proxy` ranks on the file's graph; --transfer trains on S_train alone.
+  run::EvaluateRequest ev;
+  ev.proxy = path("out/condensed/gcond-10.0pct-s0.h5");
+  ASSERT_EQ(run::run_evaluate(run::parse_job_file(p), ev), 0);
+  ev.transfer = true;
+  ev.out = path("transfer.h5");
+  ASSERT_EQ(run::run_evaluate(run::parse_job_file(p), ev), 0);
+  auto tr = io::read_results(path("transfer.h5"));
+  ASSERT_EQ(tr.rows.size(), 3u * 2u);  // 3 candidates × 2 runs
+  for (const auto& r : tr.rows) {
+    EXPECT_EQ(r.proxy, "transfer:gcond");
+    EXPECT_GE(r.test_score, 0.0);
+    EXPECT_LE(r.test_score, 1.0);
+    EXPECT_GT(r.score, 0.0);
+  }
+  // The same file for a decoupled job, and a file without its graph: one error each, naming it.
+  auto bare = gcond;
+  bare.adjacency.clear();
+  data::write_condensed_set(path("bare.h5"), bare);
+  ev.proxy = path("bare.h5");
+  ev.out = path("never.h5");
+  expect_input_error([&] { run::run_evaluate(run::parse_job_file(p), ev); }, "adjacency", "has none");
+  EXPECT_FALSE(std::filesystem::exists(path("never.h5")));
+  expect_input_error([&] { run::run_evaluate(run::parse_job_file(job("[condense]\nbudgets = [0.1]\n")), ev); },
+                     "train/x", "samples of shape [8]");
+}
+
 TEST_F(MessagePassingSearch, SettingsItCannotRunAreNamed) {
   expect_input_error([&] {
     run::run_job(run::parse_job_file(job("[search]\nkind = \"named\"\nfamily = \"conv-supernet\"\nfilters = "
                                          "[\"gcn\", \"gin-0\"]\nwidths = [8]\ndepths = [2]\n[condense]\nmethods = "
-                                         "[\"random\", \"gcond\", \"hcdc\"]\nbudgets = [0.1]\n")));
+                                         "[\"random\", \"dm\", \"hcdc\"]\nbudgets = [0.1]\n")));
   },
-                     "condense.methods", "not yet: gcond");
-  // `hcdc condense` refuses the same, naming its option.
+                     "condense.methods", "not: dm");
+  // `hcdc condense` refuses HCDC for these families (it runs inside `hcdc run`), naming its option.
   expect_input_error([&] {
     run::CondenseRequest req;
-    req.method = "gcond-x";
+    req.method = "hcdc";
     run::run_condense(run::parse_job_file(job("[search]\nkind = \"named\"\nfamily = \"conv-supernet\"\nfilters = "
                                               "[\"gcn\", \"gin-0\"]\nwidths = [8]\ndepths = [2]\n")),
                       req);
   },
-                     "--method", "not yet: gcond-x");
+                     "--method", "not: hcdc");
+  expect_input_error([&] {
+    run::run_evaluate(run::parse_job_file(job("[condense]\nbudgets = [0.1]\n")), run::EvaluateRequest{"", "", "", 0, true, ""});
+  },
+                     "--transfer", "needs --proxy");
   expect_input_error([&] {
     run::parse_job_file(job("[search]\nkind = \"named\"\nfamily = \"conv-supernet\"\nfilters = [\"gcn\", \"gatv2\"]\n"));
   },

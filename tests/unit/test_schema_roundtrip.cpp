@@ -164,6 +164,28 @@ TEST_F(RoundTrip, CondensedSetRejectsMismatchedSampleShapes) {
   }
 }
 
+TEST_F(RoundTrip, CondensedSetRejectsAnAdjacencyThatDoesNotSpanBothSets) {
+  // 1 + 1 nodes but a 3 × 3 adjacency, written by hand: one error naming the dataset on reading.
+  io::H5File f = io::H5File::create(path("bad.h5"));
+  io::stamp_schema(f, io::kCondensedSetSchema);
+  float a[3] = {1, 2, 3}, adj[9] = {0, 1, 0, 1, 0, 1, 0, 1, 0};
+  f.write("train/x", {1, 3}, a);
+  f.write("val/x", {1, 3}, a);
+  f.write("train/y", std::vector<std::int64_t>{0});
+  f.write("val/y", std::vector<std::int64_t>{0});
+  f.write("adjacency", {3, 3}, adj);
+  for (const char* k : {"method", "config", "source_file", "source_digest"}) f.set_attr(k, std::string("x"));
+  for (const char* k : {"num_classes", "budget", "seed"}) f.set_attr(k, std::int64_t{1});
+  f = io::H5File::open_read(path("bad.h5"));  // close the writer
+  try {
+    data::read_condensed_set(path("bad.h5"));
+    FAIL() << "expected an adjacency-size error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "adjacency");
+    EXPECT_NE(std::string(e.what()).find("S_train ∪ S_val has 2 nodes"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(RoundTrip, Results) {
   io::Results r;
   r.seed = 3;

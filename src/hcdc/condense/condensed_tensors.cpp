@@ -32,6 +32,7 @@ data::CondensedSet to_condensed_set(const CondensedPair& pair) {
   out.y_train = longs(pair.s_train.y);
   out.x_val = floats(pair.s_val.x);
   out.y_val = longs(pair.s_val.y);
+  if (pair.adjacency.defined()) out.adjacency = floats(pair.adjacency);
   out.history = pair.history;
   return out;
 }
@@ -40,6 +41,10 @@ CondensedPair from_condensed_set(const data::CondensedSet& cs, torch::ScalarType
   CondensedPair p;
   p.s_train = blocks(cs.x_train, cs.y_train, cs.sample_shape, dtype);
   p.s_val = blocks(cs.x_val, cs.y_val, cs.sample_shape, dtype);
+  if (!cs.adjacency.empty()) {
+    const auto m = static_cast<std::int64_t>(cs.y_train.size() + cs.y_val.size());
+    p.adjacency = torch::tensor(cs.adjacency, torch::kFloat).view({m, m}).to(dtype);
+  }
   return p;
 }
 

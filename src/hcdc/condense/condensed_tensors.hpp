@@ -9,7 +9,8 @@
 
 namespace hcdc::condense {
 
-// Fills sample_shape, x/y of both splits; provenance fields are the caller's.
+// Fills sample_shape, x/y of both splits and the adjacency over S_train ∪ S_val where the pair has
+// one; provenance fields are the caller's.
 data::CondensedSet to_condensed_set(const CondensedPair& pair);
 // S_train and S_val as tensors of `dtype` (labels int64), in the shape the file records.
 CondensedPair from_condensed_set(const data::CondensedSet& cs, torch::ScalarType dtype);

@@ -56,7 +56,6 @@ CondensedPair paper_ratio_pair(const GraphTask& task, const CondenseSettings& s)
   CondensedPair out;
   const Selection sel = standard(task, s.method, s.c_train + s.c_val, s);
   const auto& set = sel.set;
-  out.adjacency = sel.adjacency;
   const auto n = set.y.size(0);
   double ratio = static_cast<double>(task.val.y.size(0)) /
                  static_cast<double>(task.train.y.size(0) + task.val.y.size(0));
@@ -68,6 +67,12 @@ CondensedPair paper_ratio_pair(const GraphTask& task, const CondenseSettings& s)
   std::vector<std::int64_t> vr(perm.begin(), perm.begin() + n_val), tr(perm.begin() + n_val, perm.end());
   out.s_val = pick_rows(set, vr);
   out.s_train = pick_rows(set, tr);
+  if (sel.adjacency.defined()) {  // S_train's nodes first, as the pair's adjacency is laid out
+    std::vector<std::int64_t> order(tr);
+    order.insert(order.end(), vr.begin(), vr.end());
+    auto o = torch::tensor(order, torch::kLong);
+    out.adjacency = sel.adjacency.index_select(0, o).index_select(1, o);
+  }
   return out;
 }
 
@@ -153,13 +158,23 @@ std::map<std::string, std::any> parse_method_sections(config::StrictTable& top) 
   return out;
 }
 
+torch::Tensor block_diagonal_adjacency(const torch::Tensor& a, std::int64_t n_a, const torch::Tensor& b, std::int64_t n_b) {
+  if (!a.defined() && !b.defined()) return {};
+  const auto opts = (a.defined() ? a : b).options();
+  torch::Tensor out = torch::zeros({n_a + n_b, n_a + n_b}, opts);
+  if (a.defined()) out.narrow(0, 0, n_a).narrow(1, 0, n_a).copy_(a);
+  if (b.defined()) out.narrow(0, n_a, n_b).narrow(1, n_a, n_b).copy_(b);
+  return out;
+}
+
 CondensedPair finished_pair(const HcdcStart& start, const HcdcLearner& learner, double seconds) {
   CondensedPair pair;
   pair.s_train = start.data.s_train;
   pair.s_train_rows = start.s_train_rows;
   pair.s_val_rows = start.s_val_rows;
-  pair.adjacency = start.adjacency;
   pair.s_val = search::blocks_of(learner.s_val().detach(), start.data.s_val_y);
+  pair.adjacency = block_diagonal_adjacency(start.adjacency, pair.s_train.y.size(0), torch::Tensor(),
+                                            pair.s_val.y.size(0));
   pair.history = learner.alignment_history();
   pair.solves = learner.solves();
   pair.skipped_solves = learner.skipped_solves();
@@ -212,8 +227,8 @@ CondensedPair condense(const GraphTask& task, const CondenseSettings& s, const R
     auto train = standard(task, s.method, s.c_train, s);
     auto val = standard(validation_pool(task), s.method, s.c_val, val_settings(s));
     out.s_train = train.set;
-    out.adjacency = train.adjacency;  // S_train's: the candidates train on it
     out.s_val = val.set;
+    out.adjacency = block_diagonal_adjacency(train.adjacency, train.set.y.size(0), val.adjacency, val.set.y.size(0));
     out.s_train_rows = train.rows;
     out.s_val_rows = val.rows;
     out.history = train.history;  // S_train's (S_val's is learned the same way)

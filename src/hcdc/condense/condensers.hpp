@@ -57,7 +57,11 @@ struct CondensedPair {
   // Coresets under the equal split: the rows of task.train and task.val they picked (undefined
   // for learned sets), from which message-passing candidates get the induced subgraph.
   torch::Tensor s_train_rows, s_val_rows;
-  torch::Tensor adjacency;           // gcond: over the condensed set before the split
+  // A structure over S_train ∪ S_val (M × M, S_train's nodes first), or undefined: GCond's learned
+  // A' (block-diagonal when S_train and S_val are condensed apart: no edges between them);
+  // for message-passing candidates also GCond-X's empty graph, and a coreset's induced subgraph
+  // once it is written to a file (condense/dense_graph_proxy.hpp).
+  torch::Tensor adjacency;
   std::vector<double> history;       // method loss per iteration (alignment loss for hcdc)
   double seconds = 0;
   int solves = 0, skipped_solves = 0;  // hcdc: hypergradient solves, and those that diverged
@@ -75,6 +79,10 @@ struct HcdcStart {
 HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s);
 // The condensed pair an HCDC learner ended with (S_train from its start, the learned S_val).
 CondensedPair finished_pair(const HcdcStart& start, const HcdcLearner& learner, double seconds);
+
+// The adjacency over S_train ∪ S_val of two sets condensed apart (n_a and n_b nodes): `a` and `b`
+// on the diagonal (an undefined one: no edges), nothing between them; undefined if both are.
+torch::Tensor block_diagonal_adjacency(const torch::Tensor& a, std::int64_t n_a, const torch::Tensor& b, std::int64_t n_b);
 
 // The registered methods (condense/method.hpp), by name in listing order: those that select a
 // whole condensed set by themselves, and all of them (with those that learn S_val, as HCDC).

@@ -1,7 +1,9 @@
 #include "hcdc/condense/matching.hpp"
 
+#include <algorithm>
 #include <random>
 
+#include "hcdc/core/log.hpp"
 #include "hcdc/models/graph_operators.hpp"
 #include "hcdc/search/candidate_family.hpp"
 
@@ -121,11 +123,14 @@ SyntheticSet gradient_matching(const search::LabelledBlocks& real, const std::ve
   sgc.layers = 1;
   auto model = search::make_model(sgc, f, num_classes);
   Tensor lambda = torch::tensor(sgc.lambda, torch::kDouble).to(dt);
+  // GCond weights class c's loss by its share of the synthetic set: n_c / max_c n_c.
+  const double largest = static_cast<double>(*std::max_element(per_class.begin(), per_class.end()));
   SyntheticSet out;
-  for (int it = 0; it < o.iterations; ++it) {
+  Progress progress(learn_adjacency ? "gcond" : "gcond-x", o.iterations, 30.0);
+  for (int it = 0; it < o.iterations; ++it, progress.step()) {
     Tensor theta = model->init_theta(seed * 7919ULL + static_cast<std::uint64_t>(it), dt).requires_grad_(true);
     torch::optim::Adam mopt({theta}, torch::optim::AdamOptions(o.model_lr));
-    bool adjacency_turn = learn_adjacency && it % o.adjacency_every == 0;
+    bool adjacency_turn = learn_adjacency && it % o.adjacency_every < o.adjacency_steps;
     for (int in = 0; in < o.inner; ++in) {
       Tensor adj = learn_adjacency ? (*mlp)(x) : Tensor();
       Tensor syn = synthetic_blocks(x, adj, blocks);
@@ -141,19 +146,30 @@ SyntheticSet gradient_matching(const search::LabelledBlocks& real, const std::ve
         Tensor gs = torch::autograd::grad({ls}, {theta}, {}, true, true)[0];
         Tensor w_r = gr.narrow(0, 0, f * num_classes).view({f, num_classes});
         Tensor w_s = gs.narrow(0, 0, f * num_classes).view({f, num_classes});
-        loss = loss + row_cosine_distance(w_r, w_s);  // the bias (1-D) contributes 0, as in DC
+        const double weight = o.class_weights ? static_cast<double>(per_class[static_cast<std::size_t>(c)]) / largest : 1.0;
+        loss = loss + weight * row_cosine_distance(w_r, w_s);  // the bias (1-D) contributes 0, as in DC
       }
       if (adjacency_turn) aopt->zero_grad();
       else fopt.zero_grad();
       loss.backward();
       if (adjacency_turn) aopt->step();
       else fopt.step();
-      if (in + 1 == o.inner) out.loss_history.push_back(loss.item<double>());
-      // Train the matching model a step on the current synthetic set (DC's inner loop).
-      Tensor synd = synthetic_blocks(x.detach(), learn_adjacency ? (*mlp)(x.detach()).detach() : Tensor(), blocks);
-      mopt.zero_grad();
-      torch::nn::functional::cross_entropy(model->logits(theta, lambda, {synd, nullptr}), y).backward();
-      mopt.step();
+      if (in + 1 == o.inner) {
+        out.loss_history.push_back(loss.item<double>());
+        break;  // the model is discarded: no training after the last update (as GCond)
+      }
+      // Train the matching model on the current synthetic set (DC's and GCond's inner loop); the
+      // synthetic graph is fixed meanwhile, so it is built once.
+      Tensor synd;
+      {
+        torch::NoGradGuard ng;
+        synd = synthetic_blocks(x.detach(), learn_adjacency ? (*mlp)(x.detach()) : Tensor(), blocks);
+      }
+      for (int step = 0; step < o.model_steps; ++step) {
+        mopt.zero_grad();
+        torch::nn::functional::cross_entropy(model->logits(theta, lambda, {synd, nullptr}), y).backward();
+        mopt.step();
+      }
     }
   }
   torch::NoGradGuard ng;

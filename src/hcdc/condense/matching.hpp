@@ -16,12 +16,22 @@
 
 namespace hcdc::condense {
 
+// The graph schedule, in GCond's terms: `iterations` = its epochs (a fresh matching model each),
+// `inner` = its outer loop (matching updates per model), `model_steps` = its inner loop (model
+// steps on the synthetic set after each update). GCond's Cora schedule is 600 / 20 / 15 with the
+// adjacency learned on 10 of every 50 epochs and class-weighted losses.
 struct MatchingOptions {
-  int iterations = 100;       // outer loop: a fresh model each time
-  int inner = 5;              // matching-model training steps on the synthetic set per iteration
+  int iterations = 100;       // a fresh matching model each
+  int inner = 5;              // matching updates of the synthetic set per iteration
+  int model_steps = 1;        // matching-model training steps on the synthetic set after each update
   double feature_lr = 1e-3;   // Adam on synthetic features
   double adjacency_lr = 1e-3; // Adam on the adjacency MLP (GCond)
-  int adjacency_every = 5;    // GCond alternates: adjacency steps on 1 of every `adjacency_every` iterations
+  // GCond alternates: the adjacency MLP steps (instead of the features) on iterations i with
+  // i mod adjacency_every < adjacency_steps.
+  int adjacency_every = 5;
+  int adjacency_steps = 1;
+  // Class c's matching loss weighted by n_c / max_c n_c of the synthetic set (GCond); false: 1.
+  bool class_weights = false;
   std::int64_t adjacency_hidden = 128;
   double model_lr = 0.01;
   std::int64_t embed_hidden = 128;  // DM
@@ -34,7 +44,7 @@ struct MatchingOptions {
 };
 
 struct SyntheticSet {
-  torch::Tensor x;          // m × F synthetic features (block 0)
+  torch::Tensor x;          // m × F synthetic node features (block 0)
   torch::Tensor adjacency;  // m × m (GCond) or undefined
   torch::Tensor blocks;     // m × (K+1) × F, what the candidates see
   torch::Tensor y;

@@ -2,6 +2,7 @@
 #include "hcdc/condense/image_matching.hpp"
 #include "hcdc/condense/matching.hpp"
 #include "hcdc/condense/method.hpp"
+#include "hcdc/core/error.hpp"
 
 namespace hcdc::condense {
 namespace {
@@ -11,6 +12,9 @@ std::any parse_matching(config::StrictTable& m) {
   MatchingOptions mo;
   mo.iterations = static_cast<int>(m.get<std::int64_t>("iterations", mo.iterations));
   mo.inner = static_cast<int>(m.get<std::int64_t>("inner", mo.inner));
+  mo.model_steps = static_cast<int>(m.get<std::int64_t>("model_steps", mo.model_steps));
+  mo.adjacency_steps = static_cast<int>(m.get<std::int64_t>("adjacency_steps", mo.adjacency_steps));
+  mo.class_weights = m.get<bool>("class_weights", mo.class_weights);
   mo.feature_lr = m.get<double>("feature_lr", mo.feature_lr);
   mo.adjacency_lr = m.get<double>("adjacency_lr", mo.adjacency_lr);
   mo.adjacency_every = static_cast<int>(m.get<std::int64_t>("adjacency_every", mo.adjacency_every));
@@ -25,6 +29,9 @@ std::any parse_matching(config::StrictTable& m) {
   if (!(mo.image_lr > 0) || !(mo.dm_image_lr > 0)) m.fail("image_lr", "image_lr and dm_image_lr must be > 0");
   if (mo.iterations < 1 || mo.inner < 1 || mo.adjacency_every < 1)
     m.fail("iterations", "iterations, inner and adjacency_every must be >= 1");
+  if (mo.model_steps < 0) m.fail("model_steps", "must be >= 0");
+  if (mo.adjacency_steps < 1 || mo.adjacency_steps > mo.adjacency_every)
+    m.fail("adjacency_steps", "must be in [1, adjacency_every]");
   return mo;
 }
 
@@ -34,11 +41,22 @@ CondensationMethod matching_method(std::string help, bool distribution, bool lea
   m.section = "matching";
   m.parse_options = parse_matching;
   m.images = distribution;  // DM matches embeddings of images as of feature blocks
+  m.synthesises_graphs = !distribution;
   m.select = [=](const GraphTask& task, const std::vector<std::int64_t>& per_class, const CondenseSettings& s) {
     const auto o = section_options<MatchingOptions>(s, "matching");
     if (is_image_task(task)) {
       SyntheticSet syn = image_matching(task.train, per_class, task.num_classes, ImageMatching::kDm, o, s.seed);
       return Selection{search::blocks_of(syn.x, syn.y), torch::Tensor(), torch::Tensor(), syn.loss_history};
+    }
+    if (s.message_passing) {
+      // The candidates pass messages over the synthetic graph itself: its node features X' and
+      // adjacency A' (GCond-X: no edges, so a GCN sees Â = I).
+      if (distribution)
+        throw SettingError("methods", "dm learns each node's feature blocks freely, not node features with a graph");
+      SyntheticSet syn = gradient_matching(task.train, per_class, task.num_classes, learn_adjacency, o, s.seed);
+      const auto m = syn.x.size(0);
+      torch::Tensor adj = learn_adjacency ? syn.adjacency : torch::zeros({m, m}, syn.x.options());
+      return Selection{search::blocks_of(syn.x, syn.y), adj, torch::Tensor(), syn.loss_history};
     }
     SyntheticSet syn = distribution ? distribution_matching(task.train, per_class, task.num_classes, o, s.seed)
                                     : gradient_matching(task.train, per_class, task.num_classes, learn_adjacency, o,

@@ -33,6 +33,9 @@ struct CondensationMethod {
   // The kinds of data `select` handles: graphs (feature blocks, or a graph for message passing)
   // and images (N×C×H×W; condense::is_image_task).
   bool graphs = true, images = false;
+  // For message-passing candidates (CondenseSettings::message_passing) `select` synthesises node
+  // features with a graph over them (Selection::adjacency) rather than feature blocks (GCond).
+  bool synthesises_graphs = false;
   // The method's own options: the job section it reads (methods may share one; the first
   // registered parses it) and how. The parsed value reaches `select` as s.sections[section].
   std::string section;

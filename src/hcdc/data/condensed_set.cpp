@@ -1,6 +1,9 @@
 #include "hcdc/data/condensed_set.hpp"
 
+#include <fmt/format.h>
+
 #include <set>
+#include <stdexcept>
 
 #include "hcdc/core/error.hpp"
 #include "hcdc/io/schema.hpp"
@@ -21,6 +24,8 @@ void write_condensed_set(const std::string& path, const CondensedSet& s) {
     f.write("val/y", s.y_val);
     if (!s.adjacency.empty()) {
       auto m = static_cast<std::int64_t>(s.y_train.size() + s.y_val.size());
+      if (s.adjacency.size() != static_cast<std::size_t>(m * m))
+        throw std::logic_error(fmt::format("write_condensed_set: {} adjacency entries for {} nodes", s.adjacency.size(), m));
       f.write("adjacency", {m, m}, s.adjacency.data());
     }
     f.set_attr("num_classes", s.num_classes);
@@ -44,7 +49,16 @@ CondensedSet read_condensed_set(const std::string& path) {
   s.y_train = f.read<std::int64_t>("train/y");
   s.x_val = f.read<float>("val/x");
   s.y_val = f.read<std::int64_t>("val/y");
-  if (f.exists("adjacency")) s.adjacency = f.read<float>("adjacency");
+  if (f.exists("adjacency")) {
+    // Over S_train ∪ S_val: the schema checks it is square, this that it spans both sets.
+    const auto m = f.info("adjacency").dims.at(0);
+    const auto want = static_cast<std::int64_t>(s.y_train.size() + s.y_val.size());
+    if (m != want)
+      throw InputError(path, "adjacency",
+                       fmt::format("is {0} × {0} but S_train ∪ S_val has {1} nodes ({2} + {3})", m, want,
+                                   s.y_train.size(), s.y_val.size()));
+    s.adjacency = f.read<float>("adjacency");
+  }
   if (f.exists("history")) s.history = f.read<double>("history");
   s.num_classes = f.attr_int("num_classes");
   s.method = f.attr_string("method");

@@ -51,7 +51,7 @@ torch::Tensor ConvSupernet::logits(const torch::Tensor& theta, const torch::Tens
       mixed = mixed.defined() ? mixed + z : z;
     }
     if (!mixed.defined()) mixed = torch::zeros({h.size(0), last ? classes_ : cfg_.hidden}, h.options());
-    h = mixed;
+    h = !last && in.dropout != nullptr ? (*in.dropout)(mixed) : mixed;
   }
   return h;
 }

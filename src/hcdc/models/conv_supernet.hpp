@@ -5,7 +5,8 @@
 // with mixing weights α shared by the layers. λ = α is the continuous hyperparameter: a named
 // candidate is a one-hot α (only its convolution is computed), HCDC's trajectories move α off the
 // corners and hypergradients reach it through the mixture. Width and depth are discrete: one
-// supernet per (width, depth).
+// supernet per (width, depth). A training forward may drop hidden activations (ModelInput::dropout),
+// after each hidden layer's mixture, as GCond's evaluation GCN does after its hidden ReLU.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -1,6 +1,7 @@
 #pragma once
 // A model family f_θ^λ: maps a flat parameter vector θ and explicit hyperparameters λ to logits.
 // λ are tensors separate from θ so hypergradients can be taken with respect to them.
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -12,10 +13,25 @@ namespace hcdc::models {
 
 class GraphOperators;
 
+// Training-time dropout of hidden activations (inverted: kept units scaled by 1/(1−p)). The masks
+// come from `generator`, so a seeded generator gives the same masks on every run, thread count and
+// worker thread. Families with hidden layers that support it (conv-supernet) apply it after each
+// hidden layer; the others ignore it.
+struct HiddenDropout {
+  double p = 0;
+  at::Generator generator;
+  HiddenDropout(double rate, std::uint64_t seed) : p(rate), generator(at::detail::createCPUGenerator(seed)) {}
+  torch::Tensor operator()(const torch::Tensor& h) const {
+    if (p <= 0) return h;
+    return h * torch::empty_like(h).bernoulli_(1.0 - p, generator) / (1.0 - p);
+  }
+};
+
 // What a model reads: node/sample features and, for graph models, the graph's operators.
 struct ModelInput {
   torch::Tensor x;                                 // n × ... features
   std::shared_ptr<const GraphOperators> graph;     // null for non-graph inputs
+  const HiddenDropout* dropout = nullptr;          // training forward with dropout; null: none
 };
 
 class ModelFamily {

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "hcdc/condense/condensers.hpp"
+#include "hcdc/condense/dense_graph_proxy.hpp"
 #include "hcdc/condense/method.hpp"
 #include "hcdc/config/in_section.hpp"
 #include "hcdc/core/digest.hpp"
@@ -29,6 +30,7 @@
 #include "hcdc/run/graph_task.hpp"
 #include "hcdc/run/hcdc_driver.hpp"
 #include "hcdc/run/shared_dataset.hpp"
+#include "hcdc/search/candidate_family.hpp"
 
 namespace hcdc::run {
 namespace {
@@ -54,9 +56,9 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   configure_threads(job.threads);
   const std::string dataset = prepare_dataset_on_rank0(*comm, job);
 
-  condense::GraphTask task =
-      load_graph_task(*comm, e.dist.share_on_node, dataset, e.space.basis, e.space.order, e.evaluate.normalize_features,
-                      /*message_passing=*/false);  // refused above for these families
+  const bool message_passing = search::is_message_passing(e.space.family);
+  condense::GraphTask task = load_graph_task(*comm, e.dist.share_on_node, dataset, e.space.basis, e.space.order,
+                                             e.evaluate.normalize_features, message_passing);
   auto cands = search::make_candidates(e.space);
   double budget = req.budget.value_or(e.budgets.at(0));
   std::int64_t seed = req.seed.value_or(e.seeds.at(0));
@@ -71,6 +73,9 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   if (!condense::methods().at(req.method).learns_validation) {
     if (comm->rank() == 0) {
       auto pair = config::in_section(job.file, "condense", [&] { return condense::condense(task, cs); });
+      // Message passing: the file holds node features and the graph the candidates train on.
+      if (message_passing && pair.s_train_rows.defined())
+        pair = condense::structured_pair(condense::induced_subgraph_proxy(task, pair.s_train_rows, pair.s_val_rows), pair);
       write_condensed_pair(out_path, pair, job, dataset, req.method, c_train, seed, task.num_classes);
       fmt::print("condense: {} |S_train| {} |S_val| {} in {:.1f}s; wrote {}\n", req.method, pair.s_train.y.numel(),
                  pair.s_val.y.numel(), pair.seconds, out_path);

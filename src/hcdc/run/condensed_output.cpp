@@ -36,10 +36,22 @@ void check_proxy_fits(const data::CondensedSet& cs, const std::string& path, con
     throw InputError(path, "source_digest",
                      fmt::format("condensed from another dataset ({}) than the job's {} ({})", cs.source_digest,
                                  dataset, digest));
-  if (family.message_passing)
-    throw InputError(path, "train/x",
-                     "the job's candidates pass messages over the condensed set's graph, which condensed files do not "
-                     "carry yet; `hcdc run` scores these candidates on coresets and HCDC inside the experiment");
+  if (family.message_passing) {
+    // Node features and the graph over S_train ∪ S_val the candidates pass messages over.
+    const std::int64_t f = task.graph_train.x.size(1);
+    if (cs.sample_shape != std::vector<std::int64_t>{f})
+      throw InputError(path, "train/x",
+                       fmt::format("samples of shape [{}] but the job's candidates pass messages over node features "
+                                   "[{}] (a file condensed for a decoupled family holds feature blocks)",
+                                   fmt::join(cs.sample_shape, ", "), f));
+    if (cs.adjacency.empty())
+      throw InputError(path, "adjacency",
+                       "the job's candidates pass messages over the condensed set's graph and this file has none "
+                       "(condense it with `hcdc condense` on this job: coresets, gcond or gcond-x)");
+  }
+  if (cs.num_classes != task.num_classes)
+    throw InputError(path, "num_classes", fmt::format("{} classes but the dataset has {}", cs.num_classes, task.num_classes));
+  if (family.message_passing) return;
   const auto sizes = task.train.x.sizes();
   const std::vector<std::int64_t> want =
       family.images ? std::vector<std::int64_t>(sizes.begin() + 1, sizes.end())
@@ -48,8 +60,6 @@ void check_proxy_fits(const data::CondensedSet& cs, const std::string& path, con
     throw InputError(path, "train/x",
                      fmt::format("samples of shape [{}] but the job's candidates need [{}] ({})",
                                  fmt::join(cs.sample_shape, ", "), fmt::join(want, ", "), family.carries));
-  if (cs.num_classes != task.num_classes)
-    throw InputError(path, "num_classes", fmt::format("{} classes but the dataset has {}", cs.num_classes, task.num_classes));
 }
 
 }  // namespace hcdc::run

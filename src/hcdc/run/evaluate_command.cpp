@@ -4,10 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <regex>
 
 #include "hcdc/condense/condensed_tensors.hpp"
+#include "hcdc/condense/dense_graph_proxy.hpp"
 #include "hcdc/core/digest.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/threads.hpp"
@@ -22,6 +24,7 @@
 #include "hcdc/run/shared_dataset.hpp"
 #include "hcdc/search/candidate_family.hpp"
 #include "hcdc/search/rank_metrics.hpp"
+#include "hcdc/search/transfer_training.hpp"
 
 namespace hcdc::run {
 namespace {
@@ -111,12 +114,80 @@ int merge_slices(const JobSpec& job, const std::string& dataset, const std::vect
   return kExitOk;
 }
 
+// --transfer: every candidate of `mine` trained on S_train `runs` times and scored on the original
+// splits; rows named "transfer:<method>", score = validation score at the chosen epoch.
+int transfer_on_proxy(const JobSpec& job, const condense::GraphTask& task, const std::vector<search::Candidate>& cands,
+                      CandidateRange mine, const search::LabelledBlocks& s_train, const data::CondensedSet& cs,
+                      const EvaluateRequest& req, dist::Communicator& comm) {
+  const ExperimentSpec& e = job.experiment;
+  const search::TransferSettings& t = e.transfer;
+  const bool graph = s_train.graph != nullptr;
+  const auto& val = graph ? task.graph_val : task.val;
+  const auto& test = graph ? task.graph_test : task.test;
+  const std::string metric = search::score_metric_name(e.evaluate.truth.metric);
+  const std::string tag = "transfer:" + cs.method;
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<io::ResultRow> mine_rows;
+  for (std::int64_t c = mine.begin; c < mine.end; ++c)
+    for (int r = 0; r < t.runs; ++r) {
+      const std::uint64_t seed = job.seed + static_cast<std::uint64_t>(r);
+      auto sc = search::train_on_condensed(cands[static_cast<std::size_t>(c)], s_train, val, test, task.num_classes, seed,
+                                           t, e.evaluate.truth.metric);
+      spdlog::info("transfer: {} seed {}: validation {} {:.4f} at epoch {} of {}, test {:.4f} ({:.1f}s)",
+                   cands[static_cast<std::size_t>(c)].name, seed, metric, sc.val_score, sc.best_epoch + 1, t.epochs,
+                   sc.test_score, sc.seconds);
+      mine_rows.push_back({c, tag, static_cast<std::int64_t>(seed), sc.val_score, sc.val_loss, sc.test_score, sc.seconds});
+    }
+  auto rows = gather_rows(comm, mine_rows);
+  if (comm.rank() == 0) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::string out = !req.out.empty()
+                                ? req.out
+                                : fmt::format("{}/transfer-{}.h5", job.output_dir, fs::path(req.proxy).stem().string());
+    io::write_results(out, results_of(job, cands, rows), [&](io::H5File& f) {
+      f.set_attr("proxy_file", req.proxy);
+      f.set_attr("metric", metric);
+      f.set_attr("transfer_epochs", static_cast<std::int64_t>(t.epochs));
+      f.set_attr("transfer_lr", t.lr);
+      f.set_attr("transfer_weight_decay", t.weight_decay);
+      f.set_attr("transfer_dropout", t.dropout);
+      f.set_attr("transfer_lr_drop", static_cast<std::int64_t>(t.lr_drop ? 1 : 0));
+      f.set_attr("ranks", static_cast<std::int64_t>(comm.size()));
+      f.set_attr("seconds", seconds);
+    });
+    for (std::size_t c = 0; c < cands.size(); ++c) {
+      std::vector<double> test_scores, val_scores;
+      for (const auto& r : rows)
+        if (r.candidate == static_cast<std::int64_t>(c)) {
+          test_scores.push_back(r.test_score);
+          val_scores.push_back(r.score);
+        }
+      const auto mean_sd = [](const std::vector<double>& v) {
+        double m = 0, q = 0;
+        for (double x : v) m += x / static_cast<double>(v.size());
+        for (double x : v) q += (x - m) * (x - m);
+        return std::make_pair(m, v.size() > 1 ? std::sqrt(q / static_cast<double>(v.size() - 1)) : 0.0);
+      };
+      auto [tm, ts] = mean_sd(test_scores);
+      auto [vm, vs] = mean_sd(val_scores);
+      fmt::print("transfer: {} trained on {} ({} |S_train| {}): test {} {:.4f} ± {:.4f}, validation {:.4f} ± {:.4f} "
+                 "over {} runs\n",
+                 cands[c].name, req.proxy, cs.method, cs.y_train.size(), metric, tm, ts, vm, vs, test_scores.size());
+    }
+    fmt::print("transfer: {} candidates × {} runs on {} ranks in {:.1f}s; wrote {}\n", cands.size(), t.runs, comm.size(),
+               seconds, out);
+  }
+  comm.barrier();
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
   const ExperimentSpec& e = job.experiment;
   if (req.merge_slices > 0 && (!req.proxy.empty() || !req.slice.empty()))
     throw InputError("", "--merge-slices", "cannot be combined with --proxy or --slice");
+  if (req.transfer && req.proxy.empty()) throw InputError("", "--transfer", "needs --proxy (the condensed set to train on)");
   if (!req.proxy.empty() && !req.slice.empty())
     throw InputError("", "--slice", "slices split the ground truth; a proxy is scored whole (use ranks to split it)");
   const Slice slice = parse_slice(req.slice);
@@ -172,12 +243,16 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
   }
 
   auto cs = data::read_condensed_set(req.proxy);
-  check_proxy_fits(cs, req.proxy, dataset, task, search::candidate_families().at(cands.front().family));
+  const auto& family = search::candidate_families().at(cands.front().family);
+  check_proxy_fits(cs, req.proxy, dataset, task, family);
   const auto dt = task.train.x.scalar_type();
   auto [s_train, s_val] = [&] {
     auto pair = condense::from_condensed_set(cs, dt);
-    return std::make_pair(pair.s_train, pair.s_val);
+    if (!family.message_passing) return std::make_pair(pair.s_train, pair.s_val);
+    auto proxy = condense::dense_graph_proxy(pair);  // node features over the file's graph
+    return std::make_pair(proxy.s_train, proxy.s_val);
   }();
+  if (req.transfer) return transfer_on_proxy(job, task, cands, mine, s_train, cs, req, *comm);
   spdlog::info("evaluate: {} candidates on {} (|S_train| {}, |S_val| {}); this rank scores [{}, {}) ({} ranks)", p,
                req.proxy, cs.y_train.size(), cs.y_val.size(), mine.begin, mine.end, comm->size());
   auto rows = gather_rows(*comm, proxy_rows(task, cands, mine, s_train, s_val, cs.seed, e, cs.method));

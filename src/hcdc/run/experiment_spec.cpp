@@ -85,17 +85,19 @@ void check_methods_fit_family(const ExperimentSpec& e, const std::vector<std::st
   std::vector<std::string> cannot;
   for (const auto& m : methods) {
     const bool hcdc = condense::methods().at(m).learns_validation;
+    const bool graph_learner = condense::methods().at(m).synthesises_graphs;
     const bool fits = hcdc ? in_experiment && condense::is_coreset(e.hcdc_train_method)
-                           : condense::is_coreset(m) && e.baseline_split == condense::BaselineSplit::kEqual;
+                           : (condense::is_coreset(m) || graph_learner) &&
+                                 e.baseline_split == condense::BaselineSplit::kEqual;
     if (!fits) cannot.push_back(m);
   }
   if (!cannot.empty())
     throw InputError(file, field,
                      fmt::format("search.family = \"{}\" trains every candidate on the condensed set's own graph; "
-                                 "only coresets (random, kcenter, herding) with condense.baseline_split = \"equal\" "
-                                 "give one so far (the subgraph their nodes induce), and HCDC in `hcdc run` with a "
-                                 "coreset as condense.hcdc_train_method (S_val learned on its starting nodes' "
-                                 "structure); not yet: {}",
+                                 "coresets (random, kcenter, herding: the subgraph their nodes induce) and GCond / "
+                                 "GCond-X (their synthetic graph) give one with condense.baseline_split = \"equal\", "
+                                 "and HCDC in `hcdc run` with a coreset as condense.hcdc_train_method (S_val learned "
+                                 "on its starting nodes' structure); not: {}",
                                  e.space.family, fmt::join(cannot, ", ")));
 }
 
@@ -218,6 +220,21 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
   if (e.images.pool < 1 || e.images.pool > 8) im.fail("pool", "must be in [1, 8] (1: full resolution)");
   e.images.seed = static_cast<std::uint64_t>(im.get<std::int64_t>("seed", 0));
   im.finish();
+
+  auto tr = top.table("transfer");
+  auto& to = e.transfer;
+  to.epochs = static_cast<int>(tr.get<std::int64_t>("epochs", to.epochs));
+  to.lr = tr.get<double>("lr", to.lr);
+  to.weight_decay = tr.get<double>("weight_decay", to.weight_decay);
+  to.dropout = tr.get<double>("dropout", to.dropout);
+  to.lr_drop = tr.get<bool>("lr_drop", to.lr_drop);
+  to.runs = static_cast<int>(tr.get<std::int64_t>("runs", to.runs));
+  if (to.epochs < 1) tr.fail("epochs", "must be >= 1");
+  if (!(to.lr > 0)) tr.fail("lr", "must be > 0");
+  if (!(to.weight_decay >= 0)) tr.fail("weight_decay", "must be >= 0");
+  if (!(to.dropout >= 0 && to.dropout < 1)) tr.fail("dropout", "must be in [0, 1)");
+  if (to.runs < 1) tr.fail("runs", "must be >= 1");
+  tr.finish();
 
   auto d = top.table("dist");
   e.dist.backend = d.get<std::string>("backend", e.dist.backend);

@@ -9,6 +9,7 @@
 #include "hcdc/condense/condensers.hpp"
 #include "hcdc/config/strict_table.hpp"
 #include "hcdc/search/candidate_training.hpp"
+#include "hcdc/search/transfer_training.hpp"
 #include "hcdc/search/search_space.hpp"
 
 namespace hcdc::run {
@@ -64,6 +65,9 @@ struct ExperimentSpec {
   double max_diverged_share = 0.1;    // a run with more diverged hypergradient solves fails
   std::map<std::string, std::any> method_sections;  // by section: the methods' own options
   condense::HcdcOptions hcdc;
+  // `hcdc evaluate --proxy F --transfer`: candidates trained on S_train, scored on the original
+  // validation and test splits (GCond's protocol, search/transfer_training.hpp).
+  search::TransferSettings transfer;
   DistSpec dist;
 };
 

@@ -81,6 +81,18 @@ torch::Tensor train_theta_minibatch(const std::shared_ptr<models::ModelFamily>& 
 
 }  // namespace
 
+torch::Tensor labelled_logits(const models::ModelFamily& model, const torch::Tensor& theta, const torch::Tensor& lambda,
+                              const LabelledBlocks& d) {
+  torch::NoGradGuard ng;
+  torch::Tensor logits = model.logits(theta, lambda, {d.x, d.graph});
+  return d.graph ? logits.index_select(0, d.nodes) : logits;
+}
+
+double score_of(const models::ModelFamily& model, const torch::Tensor& theta, const torch::Tensor& lambda,
+                const LabelledBlocks& d, ScoreMetric metric) {
+  return per_candidate_metric(metric, labelled_logits(model, theta, lambda, d).unsqueeze(0), d.y)[0].item<double>();
+}
+
 CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, const LabelledBlocks& val,
                                const LabelledBlocks* test, std::int64_t classes, std::uint64_t seed,
                                const TrainSettings& t) {
@@ -106,14 +118,8 @@ CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, 
     torch::NoGradGuard ng;
     s.val_loss = p.val_loss(theta, lambda).item<double>();
   }
-  auto score_on = [&](const LabelledBlocks& d) {
-    torch::NoGradGuard ng;
-    torch::Tensor logits = model->logits(theta, lambda, {d.x, d.graph});
-    if (d.graph) logits = logits.index_select(0, d.nodes);
-    return per_candidate_metric(t.metric, logits.unsqueeze(0), d.y)[0].item<double>();
-  };
-  s.val_score = score_on(val);
-  if (test) s.test_score = score_on(*test);
+  s.val_score = score_of(*model, theta, lambda, val, t.metric);
+  if (test) s.test_score = score_of(*model, theta, lambda, *test, t.metric);
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return s;
 }

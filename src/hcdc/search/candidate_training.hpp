@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "hcdc/models/graph_operators.hpp"
+#include "hcdc/models/model_family.hpp"
 #include "hcdc/search/score_metric.hpp"
 #include "hcdc/search/search_space.hpp"
 
@@ -47,6 +48,13 @@ struct TrainSettings {
 struct CandidateScore {
   double val_score = 0, val_loss = 0, test_score = 0, seconds = 0;  // scores in TrainSettings::metric
 };
+
+// θ's logits on a labelled set's labelled samples (for a graph: its labelled nodes' rows after one
+// forward of the whole graph), and its score, without gradients.
+torch::Tensor labelled_logits(const models::ModelFamily& model, const torch::Tensor& theta, const torch::Tensor& lambda,
+                              const LabelledBlocks& d);
+double score_of(const models::ModelFamily& model, const torch::Tensor& theta, const torch::Tensor& lambda,
+                const LabelledBlocks& d, ScoreMetric metric);
 
 // Trains from the seeded initialisation for `epochs` full-batch Adam steps, then scores.
 CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, const LabelledBlocks& val,
