@@ -135,27 +135,25 @@ TEST_F(RoundTrip, CondensedSet) {
   expect_standard_attributes(path("c.h5"), io::kCondensedSetSchema);
 }
 
-TEST_F(RoundTrip, CondensedSetRejectsMismatchedSampleShapes) {
-  data::CondensedSet s;
-  s.sample_shape = {3};
-  s.x_train = {1, 2, 3};
-  s.y_train = {0};
-  s.x_val = {1, 2, 3};
-  s.y_val = {0};
-  s.num_classes = 1;
-  s.method = "x";
-  s.budget = 1;
-  // A val set with another row length is written by hand to bypass the struct.
-  io::H5File f = io::H5File::create(path("bad.h5"));
+// A condensed set of one S_train and one S_val node written by hand, bypassing the struct's
+// checks: S_val rows of `val_cols` entries (S_train's have 3) and, with adjacency_size > 0, an
+// adjacency of that many rows and columns.
+void write_condensed_by_hand(const std::string& p, std::int64_t val_cols, std::int64_t adjacency_size) {
+  io::H5File f = io::H5File::create(p);
   io::stamp_schema(f, io::kCondensedSetSchema);
-  float a[3] = {1, 2, 3}, b[4] = {1, 2, 3, 4};
-  f.write("train/x", {1, 3}, a);
-  f.write("val/x", {1, 4}, b);
+  std::vector<float> a{1, 2, 3}, b(static_cast<std::size_t>(val_cols), 1.0f),
+      adj(static_cast<std::size_t>(adjacency_size * adjacency_size), 0.0f);
+  f.write("train/x", {1, 3}, a.data());
+  f.write("val/x", {1, val_cols}, b.data());
   f.write("train/y", std::vector<std::int64_t>{0});
   f.write("val/y", std::vector<std::int64_t>{0});
+  if (adjacency_size > 0) f.write("adjacency", {adjacency_size, adjacency_size}, adj.data());
   for (const char* k : {"method", "config", "source_file", "source_digest"}) f.set_attr(k, std::string("x"));
   for (const char* k : {"num_classes", "budget", "seed"}) f.set_attr(k, std::int64_t{1});
-  f = io::H5File::open_read(path("bad.h5"));  // close the writer
+}
+
+TEST_F(RoundTrip, CondensedSetRejectsMismatchedSampleShapes) {
+  write_condensed_by_hand(path("bad.h5"), 4, 0);  // a val set with another row length
   try {
     io::validate_file(path("bad.h5"));
     FAIL() << "expected a trailing-shape error";
@@ -165,18 +163,7 @@ TEST_F(RoundTrip, CondensedSetRejectsMismatchedSampleShapes) {
 }
 
 TEST_F(RoundTrip, CondensedSetRejectsAnAdjacencyThatDoesNotSpanBothSets) {
-  // 1 + 1 nodes but a 3 × 3 adjacency, written by hand: one error naming the dataset on reading.
-  io::H5File f = io::H5File::create(path("bad.h5"));
-  io::stamp_schema(f, io::kCondensedSetSchema);
-  float a[3] = {1, 2, 3}, adj[9] = {0, 1, 0, 1, 0, 1, 0, 1, 0};
-  f.write("train/x", {1, 3}, a);
-  f.write("val/x", {1, 3}, a);
-  f.write("train/y", std::vector<std::int64_t>{0});
-  f.write("val/y", std::vector<std::int64_t>{0});
-  f.write("adjacency", {3, 3}, adj);
-  for (const char* k : {"method", "config", "source_file", "source_digest"}) f.set_attr(k, std::string("x"));
-  for (const char* k : {"num_classes", "budget", "seed"}) f.set_attr(k, std::int64_t{1});
-  f = io::H5File::open_read(path("bad.h5"));  // close the writer
+  write_condensed_by_hand(path("bad.h5"), 3, 3);  // 1 + 1 nodes but a 3 × 3 adjacency
   try {
     data::read_condensed_set(path("bad.h5"));
     FAIL() << "expected an adjacency-size error";
