@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <cmath>
 #include <filesystem>
 #include <regex>
 
@@ -19,6 +18,7 @@
 #include "hcdc/io/schema.hpp"
 #include "hcdc/run/candidate_evaluation.hpp"
 #include "hcdc/run/condensed_output.hpp"
+#include "hcdc/run/experiment_results.hpp"
 #include "hcdc/run/experiment_task.hpp"
 #include "hcdc/run/row_exchange.hpp"
 #include "hcdc/run/shared_dataset.hpp"
@@ -162,17 +162,10 @@ int transfer_on_proxy(const JobSpec& job, const condense::GraphTask& task, const
           test_scores.push_back(r.test_score);
           val_scores.push_back(r.score);
         }
-      const auto mean_sd = [](const std::vector<double>& v) {
-        double m = 0, q = 0;
-        for (double x : v) m += x / static_cast<double>(v.size());
-        for (double x : v) q += (x - m) * (x - m);
-        return std::make_pair(m, v.size() > 1 ? std::sqrt(q / static_cast<double>(v.size() - 1)) : 0.0);
-      };
-      auto [tm, ts] = mean_sd(test_scores);
-      auto [vm, vs] = mean_sd(val_scores);
       fmt::print("transfer: {} trained on {} ({} |S_train| {}): test {} {:.4f} ± {:.4f}, validation {:.4f} ± {:.4f} "
                  "over {} runs\n",
-                 cands[c].name, req.proxy, cs.method, cs.y_train.size(), metric, tm, ts, vm, vs, test_scores.size());
+                 cands[c].name, req.proxy, cs.method, cs.y_train.size(), metric, mean_of(test_scores),
+                 stdev(test_scores), mean_of(val_scores), stdev(val_scores), test_scores.size());
     }
     fmt::print("transfer: {} candidates × {} runs on {} ranks in {:.1f}s; wrote {}\n", cands.size(), t.runs, comm.size(),
                seconds, out);

@@ -265,32 +265,29 @@ int run_experiment(const JobSpec& job, const std::string& dataset, dist::Communi
     if (made) {
       const Run& run = *run_ptr;
       const auto& pair = *made;
-      auto write_pair = [&](const condense::CondensedPair& written) {
-        if (!together || root)
-          write_condensed_pair(condensed_path(job, run.method, run.budget, run.seed), written, job, dataset, run.method,
-                               cs.c_train, run.seed, task.num_classes,
-                               {{"condense_seconds", pair.seconds}, {"solves", pair.solves},
-                                {"skipped_solves", pair.skipped_solves}});
-      };
+      // What the candidates train and are scored on: the pair's sets, or for message passing its
+      // graph — coresets and HCDC the subgraph their nodes induce (HCDC's S_val: its learned
+      // features on its starting nodes' structure), GCond / GCond-X the synthetic graph they learned.
+      const bool message_passing = search::is_message_passing(e.space.family);
+      condense::GraphProxy seen{pair.s_train, pair.s_val};
+      if (message_passing) {
+        const bool learned = condense::methods().at(run.method).learns_validation;
+        seen = pair.s_train_rows.defined()
+                   ? condense::induced_subgraph_proxy(task, pair.s_train_rows, pair.s_val_rows,
+                                                      learned ? pair.s_val.x : torch::Tensor())
+                   : condense::dense_graph_proxy(pair);
+      }
+      if (!together || root)  // message passing: the file holds node features and the structure
+        write_condensed_pair(condensed_path(job, run.method, run.budget, run.seed),
+                             message_passing ? condense::structured_pair(seen, pair) : pair, job, dataset, run.method,
+                             cs.c_train, run.seed, task.num_classes,
+                             {{"condense_seconds", pair.seconds}, {"solves", pair.solves},
+                              {"skipped_solves", pair.skipped_solves}});
+      check_diverged_share(e, job.file, run.tag, pair.solves, pair.skipped_solves);
       // A run computed together is scored together: each rank its slice of the candidates.
       CandidateRange range = every;
       if (together) std::tie(range.begin, range.end) = dist::owned_range(every.end, comm.rank(), comm.size());
-      if (search::is_message_passing(e.space.family)) {
-        // Coresets and HCDC: the subgraph their nodes induce (HCDC's S_val: its learned features on
-        // its starting nodes' structure); GCond / GCond-X: the synthetic graph they learned.
-        const bool learned = condense::methods().at(run.method).learns_validation;
-        auto proxy = pair.s_train_rows.defined()
-                         ? condense::induced_subgraph_proxy(task, pair.s_train_rows, pair.s_val_rows,
-                                                            learned ? pair.s_val.x : torch::Tensor())
-                         : condense::dense_graph_proxy(pair);
-        write_pair(condense::structured_pair(proxy, pair));  // node features and the structure
-        check_diverged_share(e, job.file, run.tag, pair.solves, pair.skipped_solves);
-        my_rows = proxy_rows(task, cands, range, proxy.s_train, proxy.s_val, run.seed, e, run.tag);
-      } else {
-        write_pair(pair);
-        check_diverged_share(e, job.file, run.tag, pair.solves, pair.skipped_solves);
-        my_rows = proxy_rows(task, cands, range, pair.s_train, pair.s_val, run.seed, e, run.tag);
-      }
+      my_rows = proxy_rows(task, cands, range, seen.s_train, seen.s_val, run.seed, e, run.tag);
       if (!together) {
         ProxyMetrics m = proxy_metrics(my_rows, truth, e.evaluate.proxy_score);
         m.condense_seconds = pair.seconds;

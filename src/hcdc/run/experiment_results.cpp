@@ -12,19 +12,16 @@
 #include "hcdc/search/score_metric.hpp"
 
 namespace hcdc::run {
-namespace {
+
+double mean_of(const std::vector<double>& v) {
+  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
 
 double stdev(const std::vector<double>& v) {
   if (v.size() < 2) return 0;
   double m = mean_of(v), s = 0;
   for (double x : v) s += (x - m) * (x - m);
   return std::sqrt(s / static_cast<double>(v.size() - 1));
-}
-
-}  // namespace
-
-double mean_of(const std::vector<double>& v) {
-  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
 std::string run_tag(const std::string& method, double budget, std::int64_t seed) {

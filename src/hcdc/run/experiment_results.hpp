@@ -44,5 +44,6 @@ std::string summary_tables(const std::vector<std::string>& methods, const std::v
                            const std::vector<SummaryRow>& runs, const std::string& metric_name);
 
 double mean_of(const std::vector<double>& v);
+double stdev(const std::vector<double>& v);  // sample standard deviation (n − 1); 0 below 2 values
 
 }  // namespace hcdc::run
