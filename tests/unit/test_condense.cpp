@@ -133,6 +133,7 @@ TEST_F(Condense, MatchingLossesDecrease) {
   o.iterations = 60;
   o.inner = 1;
   o.feature_lr = 0.05;
+  o.gcond_x_graph = condense::MatchingOptions::GcondXGraph::kIdentity;  // a loss every iteration
   auto dm = condense::distribution_matching(task.train, per_class, 3, o, 2);
   double first = std::accumulate(dm.loss_history.begin(), dm.loss_history.begin() + 10, 0.0);
   double last = std::accumulate(dm.loss_history.end() - 10, dm.loss_history.end(), 0.0);
@@ -164,8 +165,9 @@ TEST_F(Condense, GcondScheduleStepsTheAdjacencyOrTheFeaturesAsConfigured) {
   auto with_features = condense::gradient_matching(task.train, per_class, 3, true, o, 5);
   EXPECT_FALSE(torch::equal(with_features.x, start));
   o.iterations = 2;
-  o.adjacency_every = 1;  // every iteration an adjacency turn, but GCond-X has none: features step
+  o.adjacency_every = 1;  // every iteration an adjacency turn, but GCond-X on the identity has none
   o.adjacency_steps = 1;
+  o.gcond_x_graph = condense::MatchingOptions::GcondXGraph::kIdentity;
   auto x_only = condense::gradient_matching(task.train, per_class, 3, false, o, 5);
   EXPECT_FALSE(torch::equal(x_only.x, start));
   // Class weights n_c / max n_c change the loss (classes of 3, 2, 2 synthetic nodes).
@@ -174,6 +176,37 @@ TEST_F(Condense, GcondScheduleStepsTheAdjacencyOrTheFeaturesAsConfigured) {
   auto weighted = condense::gradient_matching(task.train, per_class, 3, false, o, 5);
   EXPECT_TRUE(torch::equal(plain.x, x_only.x));  // seeded: the same run twice
   EXPECT_NE(plain.loss_history.front(), weighted.loss_history.front());
+}
+
+TEST_F(Condense, GcondXOnTheUntrainedGeneratorIsGcondWithAZeroAdjacencyRate) {
+  // GCond's code runs GCond-X as GCond with `--lr_adj 0`: the oracle is our GCond with
+  // adjacency_lr = 0, whose features must come out bitwise the same, while the condensed graph has
+  // no edges (blocks = the features) and the iterations of the adjacency turns leave no history.
+  const std::vector<std::int64_t> per_class{3, 2, 2};
+  condense::MatchingOptions o;
+  o.iterations = 7;
+  o.inner = 2;
+  o.model_steps = 2;
+  o.feature_lr = 0.05;
+  o.adjacency_lr = 0.0;
+  o.adjacency_every = 3;  // iterations 0, 3, 6 are adjacency turns
+  o.adjacency_steps = 1;
+  o.class_weights = true;
+  auto gcond = condense::gradient_matching(task.train, per_class, 3, true, o, 5);
+  EXPECT_EQ(o.gcond_x_graph, condense::MatchingOptions::GcondXGraph::kUntrainedGenerator);  // the default
+  auto gx = condense::gradient_matching(task.train, per_class, 3, false, o, 5);
+  EXPECT_TRUE(torch::equal(gx.x, gcond.x));
+  EXPECT_TRUE(torch::equal(gx.y, gcond.y));
+  EXPECT_FALSE(gx.adjacency.defined());
+  for (std::int64_t k = 0; k < gx.blocks.size(1); ++k) EXPECT_TRUE(torch::equal(gx.blocks.select(1, k), gx.x)) << k;
+  ASSERT_EQ(gcond.loss_history.size(), 7u);
+  EXPECT_EQ(gx.loss_history, (std::vector<double>{gcond.loss_history[1], gcond.loss_history[2], gcond.loss_history[4],
+                                                  gcond.loss_history[5]}));
+  // The generator's graph changed what the features learned: matching on the identity differs.
+  o.gcond_x_graph = condense::MatchingOptions::GcondXGraph::kIdentity;
+  auto identity = condense::gradient_matching(task.train, per_class, 3, false, o, 5);
+  EXPECT_FALSE(torch::allclose(identity.x, gx.x));
+  EXPECT_EQ(identity.loss_history.size(), 7u);
 }
 
 TEST_F(Condense, HcdcLowersTheAlignmentLossAndRaisesRankingOverItsRandomStart) {

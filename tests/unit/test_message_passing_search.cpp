@@ -301,6 +301,8 @@ TEST_F(MessagePassingSearch, SettingsItCannotRunAreNamed) {
     run::parse_job_file(job("[search]\nkind = \"named\"\nfamily = \"conv-supernet\"\nfilters = [\"gat\"]\nwidths = [12]\n"));
   },
                      "search.widths", "width 12 is not a multiple of GAT's 8 heads");
+  expect_input_error([&] { run::parse_job_file(job("[matching]\ngcond_x_graph = \"learned\"\n")); },
+                     "matching.gcond_x_graph", "\"untrained-generator\" or \"identity\"");
   expect_input_error([&] { run::parse_job_file(job("[search]\nfamily = \"conv-supernet\"\n")); }, "search.family",
                      "use kind = \"named\"");
   expect_input_error([&] {

@@ -113,12 +113,14 @@ SyntheticSet gradient_matching(const search::LabelledBlocks& real, const std::ve
   auto [rows, y] = initial_rows(real, per_class, seed);
   Tensor x = real.x.select(1, 0).index_select(0, rows).clone().requires_grad_(true);
   torch::optim::Adam fopt({x}, torch::optim::AdamOptions(o.feature_lr));
+  // GCond-X as GCond's code runs it: the generator's untrained graph for the matching only.
+  const bool frozen_generator = !learn_adjacency && o.gcond_x_graph == MatchingOptions::GcondXGraph::kUntrainedGenerator;
   std::unique_ptr<AdjacencyMlp> mlp;
   std::unique_ptr<torch::optim::Adam> aopt;
-  if (learn_adjacency) {
-    mlp = std::make_unique<AdjacencyMlp>(f, o.adjacency_hidden, seed + 1, dt);
-    aopt = std::make_unique<torch::optim::Adam>(mlp->params(), torch::optim::AdamOptions(o.adjacency_lr));
-  }
+  if (learn_adjacency || frozen_generator) mlp = std::make_unique<AdjacencyMlp>(f, o.adjacency_hidden, seed + 1, dt);
+  if (learn_adjacency) aopt = std::make_unique<torch::optim::Adam>(mlp->params(), torch::optim::AdamOptions(o.adjacency_lr));
+  if (frozen_generator)
+    for (auto& p : mlp->params()) p.requires_grad_(false);
   // The matching model: SGC on the top block (λ = e_K), one linear layer, as GCond.
   search::Candidate sgc;
   sgc.lambda.assign(static_cast<std::size_t>(blocks), 0.0);
@@ -131,11 +133,13 @@ SyntheticSet gradient_matching(const search::LabelledBlocks& real, const std::ve
   SyntheticSet out;
   Progress progress(learn_adjacency ? "gcond" : "gcond-x", o.iterations, 30.0);
   for (int it = 0; it < o.iterations; ++it, progress.step()) {
+    bool adjacency_turn = (learn_adjacency || frozen_generator) && it % o.adjacency_every < o.adjacency_steps;
+    // A frozen generator's turn changes nothing GCond keeps (its matching model is discarded).
+    if (frozen_generator && adjacency_turn) continue;
     Tensor theta = model->init_theta(seed * 7919ULL + static_cast<std::uint64_t>(it), dt).requires_grad_(true);
     torch::optim::Adam mopt({theta}, torch::optim::AdamOptions(o.model_lr));
-    bool adjacency_turn = learn_adjacency && it % o.adjacency_every < o.adjacency_steps;
     for (int in = 0; in < o.inner; ++in) {
-      Tensor adj = learn_adjacency ? (*mlp)(x) : Tensor();
+      Tensor adj = mlp ? (*mlp)(x) : Tensor();
       Tensor syn = synthetic_blocks(x, adj, blocks);
       Tensor loss = torch::zeros({}, real.x.options());
       for (std::int64_t c = 0; c < num_classes; ++c) {
@@ -166,7 +170,7 @@ SyntheticSet gradient_matching(const search::LabelledBlocks& real, const std::ve
       Tensor synd;
       {
         torch::NoGradGuard ng;
-        synd = synthetic_blocks(x.detach(), learn_adjacency ? (*mlp)(x.detach()) : Tensor(), blocks);
+        synd = synthetic_blocks(x.detach(), mlp ? (*mlp)(x.detach()) : Tensor(), blocks);
       }
       for (int step = 0; step < o.model_steps; ++step) {
         mopt.zero_grad();

@@ -15,6 +15,9 @@ std::any parse_matching(config::StrictTable& m) {
   mo.model_steps = static_cast<int>(m.get<std::int64_t>("model_steps", mo.model_steps));
   mo.adjacency_steps = static_cast<int>(m.get<std::int64_t>("adjacency_steps", mo.adjacency_steps));
   mo.class_weights = m.get<bool>("class_weights", mo.class_weights);
+  const auto x_graph = m.get<std::string>("gcond_x_graph", "untrained-generator");
+  if (x_graph == "identity") mo.gcond_x_graph = MatchingOptions::GcondXGraph::kIdentity;
+  else if (x_graph != "untrained-generator") m.fail("gcond_x_graph", "must be \"untrained-generator\" or \"identity\"");
   mo.feature_lr = m.get<double>("feature_lr", mo.feature_lr);
   mo.adjacency_lr = m.get<double>("adjacency_lr", mo.adjacency_lr);
   mo.adjacency_every = static_cast<int>(m.get<std::int64_t>("adjacency_every", mo.adjacency_every));
@@ -88,7 +91,7 @@ HCDC_REGISTER(methods(), "dc", 62, image_gradient_matching("images: gradient mat
 HCDC_REGISTER(methods(), "dsa", 64,
               image_gradient_matching("images: gradient matching with differentiable siamese augmentation (DSA)",
                                       ImageMatching::kDsa));
-HCDC_REGISTER(methods(), "gcond-x", 40, matching_method("gradient matching, identity adjacency (GCond-X)", false, false));
+HCDC_REGISTER(methods(), "gcond-x", 40, matching_method("gradient matching; the condensed graph has no edges (GCond-X)", false, false));
 HCDC_REGISTER(methods(), "gcond", 50, matching_method("gradient matching with a learned adjacency (GCond)", false, true));
 HCDC_REGISTER(methods(), "dm", 60, matching_method("distribution matching of random embeddings (DM)", true, false));
 
