@@ -17,19 +17,18 @@
 #include <memory>
 #include <string>
 
+#include "cora_filter_problem.hpp"
 #include "peak_memory.hpp"
 #include "hcdc/data/csbm.hpp"
 #include "hcdc/data/graph.hpp"
 #include "hcdc/hypergrad/hypergradient.hpp"
-#include "hcdc/hypergrad/inner_training.hpp"
 #include "hcdc/hypergrad/second_order.hpp"
-#include "hcdc/models/classification_problem.hpp"
-#include "hcdc/models/graph_filter_gnn.hpp"
-#include "hcdc/models/sparse_features.hpp"
 
 namespace {
 
 using namespace hcdc;
+using bench::CoraFilterProblem;
+using bench::make_cora_filter_problem;
 using bench::reset_peak_rss;
 using bench::status_kb;
 
@@ -37,7 +36,6 @@ struct Setup {
   std::string source;
   std::shared_ptr<models::ClassificationProblem> problem;
   std::shared_ptr<models::ClassificationProblem> dense_problem;  // the same with dense features
-  torch::Tensor dense_x;
   torch::Tensor theta, lambda;
   double step_seconds = 0, step_extra_mb = 0;
 
@@ -60,30 +58,12 @@ struct Setup {
       g = data::generate_csbm(o);
       source = "csbm-cora-size";
     }
-    auto ops = std::make_shared<models::GraphOperators>(
-        models::GraphOperators::from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat));
-    auto x = torch::tensor(g.features).view({g.num_nodes, g.num_features});
-    // As `hcdc hpo` feeds a graph-filter model (run/training_setup.cpp): sparse when mostly zero.
-    dense_x = x;
-    x = models::sparse_if_mostly_zero(x);
-    source += x.is_sparse() ? "-sparse-features" : "";
-    auto y = torch::tensor(g.labels, torch::kLong);
-    auto tr = torch::tensor(g.splits.train, torch::kLong), va = torch::tensor(g.splits.val, torch::kLong);
-    models::GraphFilterConfig c;
-    c.order = 2;
-    c.layers = 2;
-    c.hidden = 64;
-    auto model = std::make_shared<models::GraphFilterGnn>(g.num_features, g.num_classes, c);
-    models::ModelInput in{x, ops};
-    problem = std::make_shared<models::ClassificationProblem>(
-        model, models::LabelledSplit{in, tr, y.index_select(0, tr)}, models::LabelledSplit{in, va, y.index_select(0, va)},
-        5e-4);
-    models::ModelInput dense_in{dense_x, ops};
-    dense_problem = std::make_shared<models::ClassificationProblem>(
-        model, models::LabelledSplit{dense_in, tr, y.index_select(0, tr)},
-        models::LabelledSplit{dense_in, va, y.index_select(0, va)}, 5e-4);
-    lambda = torch::tensor({1.0f, 1.0f, 1.0f});
-    theta = hypergrad::train_theta(*problem, model->init_theta(0, torch::kFloat), lambda, {"adam", 0.01, 0, 100});
+    CoraFilterProblem p = make_cora_filter_problem(g, torch::kFloat);
+    source += p.sparse_features ? "-sparse-features" : "";
+    problem = p.problem;
+    dense_problem = p.dense_problem;
+    theta = p.theta;
+    lambda = p.lambda;
     // Baseline: one optimiser step (forward + backward + update) on the same problem.
     hypergrad::InnerOptions one{"adam", 0.01, 0, 1};
     hypergrad::train_theta(*problem, theta, lambda, one);  // warm-up
