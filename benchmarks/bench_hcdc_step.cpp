@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "torch_profile.hpp"
 #include "hcdc/condense/condensers.hpp"
 #include "hcdc/data/csbm.hpp"
 #include "hcdc/data/graph.hpp"
@@ -75,6 +76,7 @@ void BM_HcdcOuterIteration(benchmark::State& state) {
   std::iota(owned.begin(), owned.end(), 0);
   double plain = 0, update = 0;
   int plain_steps = 0, update_steps = 0;
+  bench::TorchProfileScope profile;
   for (auto _ : state) {
     condense::HcdcLearner learner(start.data, s.settings.hcdc_trajectories, owned, start.s_val_init, s.settings.hcdc,
                                   s.settings.seed, dist::local_reducer());

@@ -19,6 +19,7 @@
 
 #include "cora_filter_problem.hpp"
 #include "peak_memory.hpp"
+#include "torch_profile.hpp"
 #include "hcdc/data/csbm.hpp"
 #include "hcdc/data/graph.hpp"
 #include "hcdc/hypergrad/hypergradient.hpp"
@@ -112,6 +113,7 @@ void run_hypergradient(benchmark::State& state, const hypergrad::SolverOptions& 
   double rss0 = status_kb("VmRSS");
   auto t0 = std::chrono::steady_clock::now();
   std::int64_t n = 0;
+  bench::TorchProfileScope profile;
   for (auto _ : state) {
     try {
       auto g = hypergrad::hypergradient(problem, s.theta, s.lambda, o);

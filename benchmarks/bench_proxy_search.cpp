@@ -19,6 +19,7 @@
 
 #include "hcdc/search/batched_training.hpp"
 #include "peak_memory.hpp"
+#include "torch_profile.hpp"
 
 namespace {
 
@@ -59,6 +60,7 @@ void BM_ProxySearch(benchmark::State& state) {
   bench::PeakMemory mem;
   mem.start();
   double seconds = 0;
+  bench::TorchProfileScope profile;
   for (auto _ : state) {
     auto t0 = std::chrono::steady_clock::now();
     benchmark::DoNotOptimize(search::train_and_score_jobs(cands, jobs, train, val, &test, kClasses, t, batch));
