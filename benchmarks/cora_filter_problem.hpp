@@ -5,6 +5,7 @@
 // biases), mean cross-entropy on the 140 training nodes + ½·5e-4·‖θ‖², L_val the mean
 // cross-entropy on the 500 validation nodes, θ trained 100 Adam steps (lr 0.01) from the seed-0
 // Glorot initialisation at λ = (1, 1, 1).
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,7 @@ inline models::GraphFilterConfig cora_filter_config() {
 }
 constexpr double kCoraFilterWeightDecay = 5e-4;
 constexpr int kCoraFilterTrainSteps = 100;
+constexpr std::uint64_t kCoraFilterSeed = 0;  // θ's Glorot initialisation
 
 inline CoraFilterProblem make_cora_filter_problem(const data::Graph& g, torch::Dtype dtype) {
   CoraFilterProblem p;
@@ -53,7 +55,7 @@ inline CoraFilterProblem make_cora_filter_problem(const data::Graph& g, torch::D
   p.dense_problem = std::make_shared<models::ClassificationProblem>(p.model, split(dense_x, tr), split(dense_x, va),
                                                                     kCoraFilterWeightDecay);
   p.lambda = torch::ones({3}, torch::TensorOptions().dtype(dtype));
-  p.theta = hypergrad::train_theta(*p.problem, p.model->init_theta(0, dtype), p.lambda,
+  p.theta = hypergrad::train_theta(*p.problem, p.model->init_theta(kCoraFilterSeed, dtype), p.lambda,
                                    {"adam", 0.01, 0, kCoraFilterTrainSteps});
   return p;
 }

@@ -17,6 +17,8 @@ namespace {
 
 using namespace hcdc;
 
+constexpr double kNeumannAlpha = 0.01;  // as compare-hypergrad.sh times the hypergradient
+
 template <class T>
 void write_tensor(io::H5File& f, const std::string& name, const torch::Tensor& t) {
   torch::Tensor c = t.detach().contiguous().cpu();
@@ -35,7 +37,7 @@ void write_point(io::H5File& f, const data::Graph& g, torch::Dtype dtype, const 
     hypergrad::SolverOptions o;
     o.kind = hypergrad::SolverKind::kNeumann;
     o.neumann_terms = k;
-    o.neumann_alpha = 0.01;
+    o.neumann_alpha = kNeumannAlpha;
     o.measure_residual = false;
     hypergrad::Hypergradient h = hypergrad::hypergradient(*p.problem, p.theta, p.lambda, o);
     write_tensor<T>(f, group + "/hypergrad_K" + std::to_string(k), h.total);
@@ -61,8 +63,8 @@ int main(int argc, char** argv) {
       f.set_attr("hidden", static_cast<std::int64_t>(bench::cora_filter_config().hidden));
       f.set_attr("order", static_cast<std::int64_t>(bench::cora_filter_config().order));
       f.set_attr("weight_decay", bench::kCoraFilterWeightDecay);
-      f.set_attr("neumann_alpha", 0.01);
-      f.set_attr("seed", static_cast<std::int64_t>(0));
+      f.set_attr("neumann_alpha", kNeumannAlpha);
+      f.set_attr("seed", static_cast<std::int64_t>(bench::kCoraFilterSeed));
       write_point<float>(f, g, torch::kFloat, "float32");
       write_point<double>(f, g, torch::kDouble, "float64");
     }
