@@ -21,6 +21,9 @@ struct CoraFilterProblem {
   std::shared_ptr<models::GraphFilterGnn> model;
   std::shared_ptr<models::ClassificationProblem> problem;        // features sparse when mostly zero
   std::shared_ptr<models::ClassificationProblem> dense_problem;  // the same with dense features
+  // The same sparse features and graph with LibTorch's COO products (torch::mm), the route before
+  // models::SparseMatrix: for the side-by-side benchmark.
+  std::shared_ptr<models::ClassificationProblem> coo_problem;
   bool sparse_features = false;
   torch::Tensor theta, lambda;
 };
@@ -48,12 +51,18 @@ inline CoraFilterProblem make_cora_filter_problem(const data::Graph& g, torch::D
   auto tr = torch::tensor(g.splits.train, torch::kLong), va = torch::tensor(g.splits.val, torch::kLong);
   p.model = std::make_shared<models::GraphFilterGnn>(g.num_features, g.num_classes, cora_filter_config());
   auto split = [&](const torch::Tensor& features, const torch::Tensor& idx) {
-    return models::LabelledSplit{models::ModelInput{features, ops}, idx, y.index_select(0, idx)};
+    return models::LabelledSplit{models::with_sparse_products({features, ops}), idx, y.index_select(0, idx)};
+  };
+  auto coo_ops = std::make_shared<models::GraphOperators>(ops->with_libtorch_products());
+  auto coo_split = [&](const torch::Tensor& idx) {
+    return models::LabelledSplit{models::ModelInput{x, coo_ops}, idx, y.index_select(0, idx)};
   };
   p.problem = std::make_shared<models::ClassificationProblem>(p.model, split(x, tr), split(x, va),
                                                               kCoraFilterWeightDecay);
   p.dense_problem = std::make_shared<models::ClassificationProblem>(p.model, split(dense_x, tr), split(dense_x, va),
                                                                     kCoraFilterWeightDecay);
+  p.coo_problem = std::make_shared<models::ClassificationProblem>(p.model, coo_split(tr), coo_split(va),
+                                                                  kCoraFilterWeightDecay);
   p.lambda = torch::ones({3}, torch::TensorOptions().dtype(dtype));
   p.theta = hypergrad::train_theta(*p.problem, p.model->init_theta(kCoraFilterSeed, dtype), p.lambda,
                                    {"adam", 0.01, 0, kCoraFilterTrainSteps});

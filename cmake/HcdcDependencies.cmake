@@ -26,6 +26,7 @@ if(NOT LIBZIP_FOUND)
                       "(bash scripts/setup.sh installs every dependency).")
 endif()
 hcdc_require(xtensor libxtensor-dev) # .npy arrays inside them (xtensor's reader)
+hcdc_require(Eigen3 libeigen3-dev 3.3 NO_MODULE) # sparse-times-dense products (models/sparse_matrix.cpp)
 # The analysis tools need Debian's python3 (python3-h5py etc.), not a pyenv/conda interpreter
 # that happens to come first on PATH.
 if(NOT Python3_EXECUTABLE AND EXISTS /usr/bin/python3)

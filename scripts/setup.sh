@@ -15,6 +15,7 @@ PACKAGES=(
   nlohmann-json3-dev                # machine-readable HDF5 schemas (JSON)
   libcli11-dev libspdlog-dev libfmt-dev zlib1g-dev
   libzip-dev libxtensor-dev         # .npz graphs (heterophilous-graphs): zip archive + .npy reader
+  libeigen3-dev                     # sparse-times-dense products of graph operators and features
   python3 python3-h5py python3-numpy python3-scipy python3-pandas python3-matplotlib
   dataset-fashion-mnist
   slurm-wlm slurmctld slurmd slurm-client munge   # the sbatch tests start a single-node cluster

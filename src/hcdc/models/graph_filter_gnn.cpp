@@ -90,7 +90,8 @@ torch::Tensor GraphFilterGnn::logits(const torch::Tensor& theta, const torch::Te
   for (int l = 0; l < cfg_.layers; ++l) {
     torch::Tensor coeff = cfg_.per_layer_lambda ? lambda.narrow(0, l * supports(), supports()) : lambda;
     std::vector<torch::Tensor> z;
-    for (auto w : weights_[static_cast<size_t>(l)]) z.push_back(torch::mm(h, layout_.view(theta, w)));
+    for (auto w : weights_[static_cast<size_t>(l)])
+      z.push_back(l == 0 ? in.x_times(layout_.view(theta, w)) : torch::mm(h, layout_.view(theta, w)));
     h = filter(*in.graph, coeff, z) + layout_.view(theta, biases_[static_cast<size_t>(l)]);
     if (l + 1 < cfg_.layers && cfg_.nonlinear) h = cfg_.smooth ? torch::tanh(h) : torch::relu(h);
   }

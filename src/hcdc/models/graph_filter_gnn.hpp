@@ -41,7 +41,7 @@ class GraphFilterGnn : public ModelFamily {
   torch::Tensor default_lambda(torch::Dtype dtype) const override;
   torch::Tensor logits(const torch::Tensor& theta, const torch::Tensor& lambda, const ModelInput& in) const override;
   const GraphFilterConfig& config() const { return cfg_; }
-  // Its only use of the input is the first layer's product X·W (torch::mm takes COO).
+  // Its only use of the input is the first layer's product X·W (ModelInput::x_times).
   bool accepts_sparse_input() const override { return true; }
 
   // Σ_k coeff_k B_k z_k for one layer (z_k = z for shared weights).

@@ -38,6 +38,8 @@ GraphOperators GraphOperators::from_csr(std::int64_t n, const std::vector<std::i
   torch::Tensor tdis = tdeg.pow(-0.5);
   g.gcn_ = sparse(n, torch::cat({r, self}), torch::cat({c, self}),
                   torch::cat({tdis.index_select(0, r) * w * tdis.index_select(0, c), tdis * tdis}));
+  for (GraphOp o : {GraphOp::kGcn, GraphOp::kSymAdj, GraphOp::kAdj, GraphOp::kMeanAdj})
+    if (SparseMatrix::supports(g.op(o))) g.sparse_[static_cast<std::size_t>(o)] = std::make_shared<SparseMatrix>(g.op(o));
   return g;
 }
 
@@ -66,6 +68,15 @@ const torch::Tensor& GraphOperators::op(GraphOp op) const {
   }
 }
 
-torch::Tensor GraphOperators::apply(GraphOp o, const torch::Tensor& x) const { return torch::mm(op(o), x); }
+GraphOperators GraphOperators::with_libtorch_products() const {
+  GraphOperators g = *this;
+  g.sparse_ = {};
+  return g;
+}
+
+torch::Tensor GraphOperators::apply(GraphOp o, const torch::Tensor& x) const {
+  const auto& sparse = sparse_[static_cast<std::size_t>(o)];
+  return sparse ? sparse->times(x) : torch::mm(op(o), x);
+}
 
 }  // namespace hcdc::models

@@ -1,11 +1,16 @@
 #pragma once
 // The normalised graph operators the filter families are built from, as sparse tensors for
 // original graphs or dense (and possibly differentiable) tensors for small synthetic ones.
-// torch::mm accepts either layout, so every model has one code path.
+// apply() takes either, so every model has one code path; a sparse operator's products go
+// through SparseMatrix (compressed rows, its transpose kept for the backward).
 #include <torch/torch.h>
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
+
+#include "hcdc/models/sparse_matrix.hpp"
 
 namespace hcdc::models {
 
@@ -26,6 +31,9 @@ class GraphOperators {
   static GraphOperators from_dense(const torch::Tensor& adj);
 
   torch::Tensor apply(GraphOp op, const torch::Tensor& x) const;  // op · x
+  // The same operators with apply() through torch::mm on the COO tensors: the route before
+  // SparseMatrix, kept for side-by-side benchmarks and tests.
+  GraphOperators with_libtorch_products() const;
   const torch::Tensor& op(GraphOp op) const;
   // The edges j → i of A (A_ij ≠ 0; no self-loops) as target and source index vectors, for the
   // convolutions that are not linear in A (attention, max aggregation); weights are not used.
@@ -36,6 +44,7 @@ class GraphOperators {
  private:
   std::int64_t n_ = 0;
   torch::Tensor gcn_, sym_, adj_, mean_;
+  std::array<std::shared_ptr<const SparseMatrix>, 4> sparse_;  // per GraphOp, for sparse operators
   torch::Tensor dst_, src_;
 };
 

@@ -4,7 +4,13 @@
 #include <random>
 #include <stdexcept>
 
+#include "hcdc/models/sparse_matrix.hpp"
+
 namespace hcdc::models {
+
+torch::Tensor ModelInput::x_times(const torch::Tensor& w) const {
+  return sparse_x && sparse_x->coo().is_same(x) ? sparse_x->times(w) : torch::mm(x, w);
+}
 
 torch::Tensor ModelFamily::penalty(const torch::Tensor& theta, const torch::Tensor&) const {
   return torch::zeros({}, theta.options());

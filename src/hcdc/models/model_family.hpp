@@ -12,6 +12,7 @@
 namespace hcdc::models {
 
 class GraphOperators;
+class SparseMatrix;
 
 // Training-time dropout of hidden activations (inverted: kept units scaled by 1/(1−p)). The masks
 // come from `generator`, so a seeded generator gives the same masks on every run, thread count and
@@ -32,6 +33,11 @@ struct ModelInput {
   torch::Tensor x;                                 // n × ... features
   std::shared_ptr<const GraphOperators> graph;     // null for non-graph inputs
   const HiddenDropout* dropout = nullptr;          // training forward with dropout; null: none
+  // x as a SparseMatrix when x is a sparse matrix (models/sparse_features.hpp: with_sparse_products).
+  std::shared_ptr<const SparseMatrix> sparse_x = nullptr;
+
+  // x·w, through sparse_x when it holds this x (a copy of the input with another x does not use it).
+  torch::Tensor x_times(const torch::Tensor& w) const;
 };
 
 class ModelFamily {

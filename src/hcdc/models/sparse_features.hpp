@@ -6,6 +6,8 @@
 // COO matrix; the products, and their first and second derivatives in W₁, stay the same.
 #include <torch/torch.h>
 
+#include "hcdc/models/model_family.hpp"
+
 namespace hcdc::models {
 
 // Above this share of non-zero entries a dense product is as fast (measured on 2 cores).
@@ -16,5 +18,8 @@ double density(const torch::Tensor& x);
 // A coalesced sparse COO copy of the 2-D dense x when its density is at most max_density;
 // otherwise x itself.
 torch::Tensor sparse_if_mostly_zero(const torch::Tensor& x, double max_density = kSparseFeatureDensity);
+// `in` with in.sparse_x set when in.x is a sparse matrix that SparseMatrix holds, so that the
+// product X·W and its derivatives go through compressed rows (models/sparse_matrix.hpp).
+ModelInput with_sparse_products(ModelInput in);
 
 }  // namespace hcdc::models

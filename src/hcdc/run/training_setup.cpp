@@ -20,7 +20,7 @@ TrainingSetup make_training_setup(const JobSpec& job) {
       s.data.x = sparse;
     }
   }
-  models::ModelInput in{s.data.x, s.data.graph};
+  models::ModelInput in = models::with_sparse_products({s.data.x, s.data.graph});
   auto split = [&](const torch::Tensor& idx) { return models::LabelledSplit{in, idx, s.data.y.index_select(0, idx)}; };
   s.problem = std::make_unique<models::ClassificationProblem>(s.model.family, split(s.data.train), split(s.data.val),
                                                               job.model.weight_decay);

@@ -9,6 +9,7 @@
 
 #include "hcdc/core/memory.hpp"
 #include "hcdc/core/workers.hpp"
+#include "hcdc/hypergrad/fused_adam.hpp"
 #include "hcdc/search/candidate_family.hpp"
 
 namespace hcdc::search {
@@ -48,7 +49,10 @@ std::vector<CandidateScore> train_batch(const std::vector<Candidate>& cands, con
   // (its L2 weight_decay) instead of being differentiated through ½·wd·‖θ‖² every step. θ as
   // separate blocks spares the backward the scatter of every block's gradient into one flat θ.
   const torch::Tensor prepared = model.batched_prepare(lambda, {train.x, nullptr});
-  torch::optim::Adam opt(blocks, torch::optim::AdamOptions(t.lr).weight_decay(t.weight_decay));
+  hypergrad::FusedAdamOptions adam;
+  adam.lr = t.lr;
+  adam.weight_decay = t.weight_decay;
+  hypergrad::FusedAdam opt(blocks, adam);  // torch::optim::Adam's update in one pass (fused_adam.hpp)
   for (int s = 0; s < t.epochs; ++s) {
     opt.zero_grad();
     per_candidate_ce(model.batched_logits(blocks, prepared), train.y).sum().backward();

@@ -1,0 +1,42 @@
+#pragma once
+// A constant sparse matrix S — an original graph's operator, bag-of-words node features — for the
+// products S·Z of full-batch training, differentiable in Z to any order.
+//
+// Why not torch::mm on the COO tensor: LibTorch 1.13's CPU product of a COO matrix runs one BLAS
+// axpy per non-zero, and the backward transposes S in every call (a copy that is no longer
+// coalesced, so it is sorted again). A Neumann hypergradient on Cora spent 53 % of its time there
+// (docs/results/profile.md). Here S is held in compressed rows (Eigen's sparse-times-dense
+// kernel, rows split over LibTorch's intra-op threads) and Sᵀ is built once, on the first
+// backward, and reused; a symmetric S (the normalised adjacency of an undirected graph) is its
+// own transpose and is not copied.
+//
+// Each output row is summed over its non-zeros in column order whatever the thread count, so a
+// product is bitwise the same at 1 or N threads.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+
+namespace hcdc::models {
+
+class SparseMatrix {
+ public:
+  // Whether `s` can be held: a 2-D sparse COO tensor on the CPU, float32 or float64, that needs no
+  // gradient (its values are constants here).
+  static bool supports(const torch::Tensor& s);
+  // From such a tensor (coalesced here if it is not); shares its storage.
+  explicit SparseMatrix(const torch::Tensor& s);
+
+  // S·z for a 2-D dense z. Differentiable in z (S is a constant). A z this class cannot multiply
+  // (another dtype or device) goes to torch::mm, as before.
+  torch::Tensor times(const torch::Tensor& z) const;
+  // The coalesced COO tensor it was built from.
+  const torch::Tensor& coo() const;
+
+  struct Storage;  // compressed rows of S and (once built) Sᵀ
+
+ private:
+  std::shared_ptr<Storage> storage_;
+};
+
+}  // namespace hcdc::models
