@@ -271,7 +271,10 @@ TEST_F(Condense, GtAtThetaTrainedOnTFollowsAnIndependentTrainingOnT) {
     auto lambda = torch::tensor(c.lambda, torch::kDouble).to(task.train.x.scalar_type());
     auto expect = hypergrad::train_theta(pt, theta0[k], lambda,
                                          {"adam", s.hcdc.theta_lr, 0, s.hcdc.trajectory_steps - 1});
-    EXPECT_TRUE(torch::allclose(l.trajectory_theta(k, true), expect, 1e-12, 1e-12)) << "trajectory " << k;
+    // float32, and the trajectory steps with fused_step: a few units in the last place from
+    // LibTorch's Adam per step (test_fused_adam.cpp), so agreement to 1e-6, not bit for bit.
+    EXPECT_TRUE(torch::allclose(l.trajectory_theta(k, true), expect, 1e-6, 1e-6))
+        << "trajectory " << k << ": largest difference " << (l.trajectory_theta(k, true) - expect).abs().max().item<double>();
     EXPECT_FALSE(torch::allclose(l.trajectory_theta(k, true), l.trajectory_theta(k), 1e-3, 1e-3))
         << "θ_T should differ from the S_train θ";
   }

@@ -1,7 +1,11 @@
 // FusedAdam (hypergrad/fused_adam.hpp) against LibTorch's torch::optim::Adam, the formula it
 // restates: the same parameters after 25 steps on a nonlinear loss, with and without weight decay,
 // in float64 and float32; the same bits at 1 and 2 threads; a parameter without a gradient untouched.
+// fused_step (the same loop over a LibTorch Adam's own state) against that Adam's step, and through
+// a torch::save / torch::load of the optimiser halfway, as a checkpoint does.
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 #include "hcdc/hypergrad/fused_adam.hpp"
 #include "torch_fixtures.hpp"
@@ -51,6 +55,44 @@ TEST(FusedAdam, MatchesLibTorchAdam) {
       }
     }
   }
+}
+
+TEST(FusedAdam, FusedStepOfALibTorchAdamMatchesItsStepAndSurvivesSaveAndLoad) {
+  for (torch::Dtype dt : {torch::kDouble, torch::kFloat}) {
+    torch::manual_seed(4);
+    auto o = torch::TensorOptions().dtype(dt);
+    std::vector<torch::Tensor> init{torch::randn({6, 4}, o), torch::randn({9}, o)};
+    std::vector<torch::Tensor> cs{torch::rand({6, 4}, o), torch::rand({9}, o)};
+    auto a = fresh(init), b = fresh(init);
+    const auto ao = torch::optim::AdamOptions(0.02).weight_decay(1e-3);
+    torch::optim::Adam ref(a, ao);
+    auto fused = std::make_unique<torch::optim::Adam>(b, ao);
+    for (int s = 0; s < 30; ++s) {
+      if (s == 12) {  // a checkpoint: the fused optimiser's state saved, loaded into a new Adam
+        std::stringstream buf;
+        torch::save(*fused, buf);
+        fused = std::make_unique<torch::optim::Adam>(b, ao);
+        torch::load(*fused, buf);
+      }
+      ref.zero_grad();
+      loss_of(a, cs).backward();
+      ref.step();
+      fused->zero_grad();
+      loss_of(b, cs).backward();
+      hypergrad::fused_step(*fused);
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_LT(rel_err(b[i].detach(), a[i].detach()), dt == torch::kDouble ? 1e-13 : 1e-5) << "dtype " << dt << ", parameter " << i;
+      EXPECT_GT(rel_err(b[i].detach(), init[i]), 1e-2) << "the parameters moved";
+      const auto& st = static_cast<const torch::optim::AdamParamState&>(
+          *fused->state().at(c10::guts::to_string(b[i].unsafeGetTensorImpl())));
+      EXPECT_EQ(st.step(), 30) << "the step count carried through the save and load";
+    }
+  }
+  torch::Tensor q = torch::ones({3}).requires_grad_();
+  torch::optim::Adam ams({q}, torch::optim::AdamOptions(0.1).amsgrad(true));
+  (q * q).sum().backward();
+  EXPECT_THROW(hypergrad::fused_step(ams), std::invalid_argument) << "AMSGrad";
 }
 
 TEST(FusedAdam, SameBitsAtOneAndTwoThreads) {

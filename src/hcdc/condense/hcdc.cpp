@@ -5,6 +5,7 @@
 
 #include "hcdc/condense/method.hpp"
 #include "hcdc/core/workers.hpp"
+#include "hcdc/hypergrad/fused_adam.hpp"
 #include "hcdc/hypergrad/hypergradient.hpp"
 #include "hcdc/models/classification_problem.hpp"
 #include "hcdc/search/candidate_family.hpp"
@@ -184,13 +185,15 @@ bool HcdcLearner::step() {
   run_on_workers(trajs_.size(), [&](std::size_t k) {
     Trajectory& tr = trajs_[k];
     models::ClassificationProblem ps(tr.model, as_split(d_.s_train), as_split(d_.s_train), o_.weight_decay);
-    tr.opt->zero_grad();
+    // One pass per step instead of LibTorch Adam's ten (hypergrad/fused_adam.hpp); the optimiser
+    // objects, and so the checkpoints that hold them, are LibTorch's.
+    tr.theta.mutable_grad() = torch::Tensor();
     ps.train_loss(tr.theta, tr.lambda).backward();
-    tr.opt->step();
+    hypergrad::fused_step(*tr.opt);
     if (tr.opt_t) {
-      tr.opt_t->zero_grad();
+      tr.theta_t.mutable_grad() = torch::Tensor();
       original_problem(tr.model, d_, o_.weight_decay).train_loss(tr.theta_t, tr.lambda).backward();
-      tr.opt_t->step();
+      hypergrad::fused_step(*tr.opt_t);
     }
   });
   if (lambda_step) {

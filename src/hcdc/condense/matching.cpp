@@ -4,6 +4,7 @@
 #include <random>
 
 #include "hcdc/core/log.hpp"
+#include "hcdc/models/decoupled_filter.hpp"
 #include "hcdc/models/graph_operators.hpp"
 #include "hcdc/search/candidate_family.hpp"
 
@@ -205,7 +206,7 @@ SyntheticSet distribution_matching(const search::LabelledBlocks& real, const std
     for (auto& v : mixv) v = gauss(rng);
     for (auto& v : wv) v = gauss(rng) / std::sqrt(static_cast<double>(f));
     Tensor mix = torch::tensor(mixv, torch::kDouble).to(dt), w = torch::tensor(wv, torch::kDouble).to(dt).view({f, o.embed_hidden});
-    auto embed = [&](const Tensor& b) { return torch::relu(torch::einsum("nkf,k->nf", {b, mix}).mm(w)); };
+    auto embed = [&](const Tensor& b) { return torch::relu(models::mix_blocks(b, mix).mm(w)); };
     Tensor loss = torch::zeros({}, real.x.options());
     for (std::int64_t c = 0; c < num_classes; ++c) {
       Tensor rc = class_mask_select(real.x, real.y, c), sc = class_mask_select(syn, y, c);

@@ -22,6 +22,12 @@ struct FusedAdamOptions {
   double weight_decay = 0;            // L2: g + weight_decay·θ, as AdamOptions::weight_decay
 };
 
+// One step of a LibTorch Adam (its options, its own state entries, created as its step() would),
+// through the loop above: the optimiser's serialisation (torch::save / torch::load, and so a
+// checkpoint holding it) is unchanged. Throws std::invalid_argument for AMSGrad or a parameter
+// that is not a contiguous float32/float64 CPU tensor.
+void fused_step(torch::optim::Adam& opt);
+
 class FusedAdam {
  public:
   // Parameters: contiguous float32 or float64 CPU tensors that require a gradient.

@@ -19,6 +19,18 @@ torch::Tensor propagate_blocks(const GraphOperators& g, const torch::Tensor& x, 
   return torch::stack(blocks, 1);
 }
 
+torch::Tensor mix_blocks(const torch::Tensor& x, const torch::Tensor& lambda) {
+  const bool batched = lambda.dim() == 2;
+  const std::int64_t blocks = lambda.size(-1);
+  torch::Tensor h;
+  for (std::int64_t k = 0; k < blocks; ++k) {
+    torch::Tensor term = batched ? lambda.select(1, k).view({lambda.size(0), 1, 1}) * x.select(1, k).unsqueeze(0)
+                                 : lambda.select(0, k) * x.select(1, k);
+    h = k == 0 ? term : h.add_(term);  // in place: a product's output is not saved for its backward
+  }
+  return h;
+}
+
 DecoupledFilter::DecoupledFilter(std::int64_t num_classes, DecoupledConfig cfg) : classes_(num_classes), cfg_(cfg) {
   if (cfg_.layers < 1) throw SettingError("layers", "must be >= 1");
   if (cfg_.blocks < 1 || cfg_.features < 1) throw SettingError("family", "decoupled filter needs blocks and features");
@@ -45,20 +57,12 @@ void DecoupledFilter::check_blocks(const torch::Tensor& x) const {
 
 torch::Tensor DecoupledFilter::mix(const torch::Tensor& lambda, const torch::Tensor& x) const {
   check_blocks(x);
-  return torch::einsum("nkf,k->nf", {x, lambda});
+  return mix_blocks(x, lambda);
 }
 
 torch::Tensor DecoupledFilter::batched_prepare(const torch::Tensor& lambda, const ModelInput& in) const {
   check_blocks(in.x);
-  const std::int64_t batch = lambda.size(0);
-  // Block by block, elementwise: each candidate's mix is computed by the same operations whatever
-  // the batch size, so a candidate's result does not depend on which others share its batch.
-  torch::Tensor h;
-  for (std::int64_t k = 0; k < cfg_.blocks; ++k) {
-    torch::Tensor term = lambda.select(1, k).view({batch, 1, 1}) * in.x.select(1, k).unsqueeze(0);
-    h = k == 0 ? term : h.add_(term);
-  }
-  return h;
+  return mix_blocks(in.x, lambda);
 }
 
 torch::Tensor DecoupledFilter::batched_logits(const std::vector<torch::Tensor>& blocks,

@@ -15,6 +15,13 @@ namespace hcdc::models {
 // [B_0 X, …, B_K X] for the monomial (Â^k) or Chebyshev (T_k(L̃)) basis: n × (K+1) × F.
 torch::Tensor propagate_blocks(const GraphOperators& g, const torch::Tensor& x, FilterBasis basis, int order);
 
+// Σ_k λ_k X_k for blocks x (n × K × F) and coefficients λ (K), or for B candidates at once with λ
+// B × K (then B × n × F). Block by block, one multiply and one add per element: LibTorch 1.13's
+// einsum permutes the blocks into a copy first, 3–4× slower at Cora's sizes (forward and backward).
+// A candidate's mix is the same arithmetic whatever the batch, so batched training of one
+// candidate rounds as the single model does.
+torch::Tensor mix_blocks(const torch::Tensor& x, const torch::Tensor& lambda);
+
 struct DecoupledConfig {
   std::int64_t blocks = 3;    // K + 1
   std::int64_t features = 0;  // F
