@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <set>
 
+#include "hcdc/condense/hcdc.hpp"
 #include "hcdc/condense/image_matching.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/data/gaussian_images.hpp"
+#include "hcdc/dist/reducer.hpp"
 #include "hcdc/models/supernet.hpp"
 #include "hcdc/run/image_task.hpp"
 #include "hcdc/search/candidate_family.hpp"
@@ -77,6 +80,87 @@ TEST(ImageCells, OneHotCandidateIsTheDiscreteCellWithOrWithoutLambdaGradients) {
     auto mixed = model->logits(theta, lam.clone().requires_grad_(true), {x, nullptr});  // every op computed
     EXPECT_TRUE(torch::allclose(discrete, skipped, 1e-12, 1e-12)) << c.name;
     EXPECT_TRUE(torch::allclose(discrete, mixed, 1e-12, 1e-12)) << c.name;
+  }
+}
+
+// HCDC on image cells with GDAS sampling (condense/hcdc.hpp): the learner runs, is seeded by the
+// step's coordinates (two runs and a mid-run resume agree bitwise), learns another S_val than the
+// mixture, and refuses a family without architecture choices by naming the setting.
+struct GdasLearner {
+  condense::HcdcData data;
+  std::vector<search::Candidate> cands = search::make_candidates(cell_space(4));
+  torch::Tensor s_val0;
+  condense::HcdcOptions o;
+  GdasLearner() {
+    auto labels = [](std::int64_t n) { return torch::arange(n, torch::kLong) % 3; };
+    data.t_train = search::blocks_of(images(30, 1, 8, 1), labels(30));
+    data.t_val = search::blocks_of(images(24, 1, 8, 2), labels(24));
+    data.s_train = search::blocks_of(images(6, 1, 8, 3), labels(6));
+    data.s_val_y = labels(6);
+    data.num_classes = 3;
+    s_val0 = images(6, 1, 8, 4);
+    o.outer_iterations = 2;
+    o.trajectory_steps = 6;
+    o.lambda_every = 3;
+    o.sval_lr = 0.05;
+    o.solver.neumann_terms = 3;
+    o.solver.neumann_alpha = 0.05;
+    o.architecture_sampling = condense::HcdcOptions::ArchitectureSampling::kGdas;
+  }
+  condense::HcdcLearner make(const condense::HcdcOptions& opts) const {
+    return condense::HcdcLearner(data, cands, {0, 1, 2, 3}, s_val0, opts, 7, dist::local_reducer());
+  }
+};
+
+TEST(ImageCells, HcdcWithGdasSamplingIsSeededByTheStepAndResumes) {
+  GdasLearner g;
+  auto straight = g.make(g.o);
+  while (straight.step()) {
+  }
+  ASSERT_EQ(straight.alignment_history().size(), 4u);
+  for (double h : straight.alignment_history()) EXPECT_TRUE(std::isfinite(h));
+  EXPECT_EQ(straight.solves(), 16);
+  EXPECT_FALSE(torch::equal(straight.s_val(), g.s_val0)) << "S_val did not move";
+  auto again = g.make(g.o);
+  while (again.step()) {
+  }
+  EXPECT_TRUE(torch::equal(again.s_val(), straight.s_val()));
+  // Stopped after 4 of 12 steps, serialised, restored into a fresh learner: the same S_val.
+  auto first = g.make(g.o);
+  for (int t = 0; t < 4; ++t) first.step();
+  std::vector<std::string> blobs;
+  for (std::size_t k = 0; k < 4; ++k) blobs.push_back(first.serialize_trajectory(k));
+  auto resumed = g.make(g.o);
+  resumed.restore(first.s_val().detach(), first.serialize_sval_optimizer(), first.outer(), first.t(),
+                  first.alignment_history(), first.skipped_solves());
+  for (std::size_t k = 0; k < 4; ++k) resumed.restore_trajectory(k, blobs[k]);
+  while (resumed.step()) {
+  }
+  EXPECT_TRUE(torch::equal(resumed.s_val(), straight.s_val()));
+  // The mixture (DARTS-style) walks other trajectories.
+  auto mixture_opts = g.o;
+  mixture_opts.architecture_sampling = condense::HcdcOptions::ArchitectureSampling::kMixture;
+  auto mixture = g.make(mixture_opts);
+  while (mixture.step()) {
+  }
+  EXPECT_FALSE(torch::allclose(mixture.s_val(), straight.s_val()));
+}
+
+TEST(ImageCells, GdasSamplingOfAFamilyWithoutArchitectureChoicesIsNamed) {
+  GdasLearner g;
+  search::Candidate filter;  // decoupled-filter: λ are filter coefficients
+  filter.name = "filter";
+  filter.lambda = {1.0, 0.5, 0.25};
+  g.data.t_train = search::blocks_of(torch::randn({12, 3, 4}, torch::kDouble), torch::arange(12, torch::kLong) % 3);
+  g.data.t_val = g.data.t_train;
+  g.data.s_train = g.data.t_train;
+  g.data.s_val_y = g.data.t_train.y;
+  g.cands = {filter};
+  try {
+    condense::HcdcLearner l(g.data, g.cands, {0}, g.data.t_train.x, g.o, 7, dist::local_reducer());
+    FAIL() << "accepted gdas sampling of a decoupled filter";
+  } catch (const SettingError& e) {
+    EXPECT_NE(std::string(e.what()).find("hcdc.architecture_sampling"), std::string::npos) << e.what();
   }
 }
 

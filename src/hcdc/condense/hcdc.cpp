@@ -1,9 +1,12 @@
 #include "hcdc/condense/hcdc.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <sstream>
 
 #include "hcdc/condense/method.hpp"
+#include "hcdc/core/error.hpp"
 #include "hcdc/core/workers.hpp"
 #include "hcdc/hypergrad/fused_adam.hpp"
 #include "hcdc/hypergrad/hypergradient.hpp"
@@ -51,6 +54,17 @@ HcdcLearner::HcdcLearner(HcdcData data, std::vector<search::Candidate> trajector
   restart_trajectories();
 }
 
+std::shared_ptr<models::ModelFamily> HcdcLearner::trajectory_model(const search::Candidate& c) const {
+  auto model = search::make_model(c, d_.s_train.x.size(-1), d_.num_classes);
+  if (o_.architecture_sampling == HcdcOptions::ArchitectureSampling::kGdas &&
+      !model->sample_architecture(o_.gdas_temperature))
+    throw SettingError("hcdc.architecture_sampling",
+                       fmt::format("gdas needs a family whose λ weight discrete architecture choices (image-cell); "
+                                   "candidate {} is of family {}",
+                                   c.name, c.family));
+  return model;
+}
+
 void HcdcLearner::restart_trajectories() {
   trajs_.clear();
   const auto dt = d_.s_train.x.scalar_type();
@@ -58,13 +72,16 @@ void HcdcLearner::restart_trajectories() {
     Trajectory tr;
     tr.index = i;
     const auto& c = cands_[static_cast<std::size_t>(i)];
-    tr.model = search::make_model(c, d_.s_train.x.size(-1), d_.num_classes);
+    tr.model = trajectory_model(c);
     // A fresh θ_0 per outer iteration and trajectory, the same on every rank count.
     tr.theta = tr.model->init_theta(seed_ * 1000003ULL + static_cast<std::uint64_t>(outer_) * 7919ULL +
                                         static_cast<std::uint64_t>(i),
                                     dt)
                    .requires_grad_(true);
     tr.lambda = torch::tensor(c.lambda, torch::kDouble).to(dt);
+    if (o_.architecture_sampling == HcdcOptions::ArchitectureSampling::kGdas) {
+      tr.lambda = tr.lambda * o_.gdas_start_logit;  // one-hot → logits
+    }
     tr.opt = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{tr.theta},
                                                   torch::optim::AdamOptions(o_.theta_lr));
     if (o_.g_t_theta == GtTheta::kTTrain) {
@@ -184,6 +201,11 @@ bool HcdcLearner::step() {
   // they advance on worker threads (core/workers.hpp): the same arithmetic for any thread count.
   run_on_workers(trajs_.size(), [&](std::size_t k) {
     Trajectory& tr = trajs_[k];
+    // A fresh architecture draw per step (GDAS; nothing for deterministic families), from the step's
+    // coordinates only, so a resumed run and any rank count draw the same; the S_val step below
+    // takes its hypergradients at this same draw.
+    tr.model->resample_noise(seed_ * 1000003ULL + static_cast<std::uint64_t>(outer_) * 104729ULL +
+                             static_cast<std::uint64_t>(t_) * 7919ULL + static_cast<std::uint64_t>(tr.index));
     models::ClassificationProblem ps(tr.model, as_split(d_.s_train), as_split(d_.s_train), o_.weight_decay);
     // One pass per step instead of LibTorch Adam's ten (hypergrad/fused_adam.hpp); the optimiser
     // objects, and so the checkpoints that hold them, are LibTorch's.
@@ -220,7 +242,8 @@ bool HcdcLearner::step() {
 
 double HcdcLearner::alignment_loss(const search::Candidate& c, const torch::Tensor& theta,
                                    const torch::Tensor& lambda) const {
-  auto model = search::make_model(c, d_.s_train.x.size(-1), d_.num_classes);
+  auto model = trajectory_model(c);
+  model->resample_noise(seed_);  // one fixed draw (GDAS)
   models::ClassificationProblem ps(model, as_split(d_.s_train), sval_split(d_, s_val_.detach()), o_.weight_decay);
   models::ClassificationProblem pt = original_problem(model, d_, o_.weight_decay);
   auto gs = hypergrad::hypergradient(ps, theta, lambda, o_.solver).total;

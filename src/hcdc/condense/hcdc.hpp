@@ -54,6 +54,16 @@ struct HcdcOptions {
   // with the graph.
   std::int64_t g_t_train_rows = 0, g_t_val_rows = 0;
   hypergrad::SolverOptions solver;
+  // How a trajectory's architecture weights act (families whose λ weight discrete choices: the
+  // image cell). kMixture: λ mixes every operation (DARTS-style; a candidate is its one-hot λ).
+  // kGdas: λ are logits, starting at gdas_start_logit on the candidate's operations and 0 elsewhere;
+  // every θ step draws fresh Gumbel noise (seeded by run seed, outer iteration, step, trajectory),
+  // trains the one sampled cell, and the S_val step's hypergradients take the straight-through
+  // gradient at that draw (GDAS, Dong & Yang 2019).
+  enum class ArchitectureSampling { kMixture, kGdas };
+  ArchitectureSampling architecture_sampling = ArchitectureSampling::kMixture;
+  double gdas_temperature = 1.0;   // τ of the straight-through softmax
+  double gdas_start_logit = 3.0;   // e^3 / (e^3 + 4): the candidate's operation is drawn 83 % of the time among 5
 };
 
 struct HcdcData {
@@ -110,7 +120,8 @@ class HcdcLearner {
   // θ of owned trajectory k: trained on S_train, or θ_T trained on T (GtTheta::kTTrain only).
   torch::Tensor trajectory_theta(std::size_t owned_position, bool on_t = false) const;
 
-  // Alignment loss Σ (1 − cos) of the current S_val at given (θ, λ) pairs (for tests/diagnostics).
+  // Alignment loss Σ (1 − cos) of the current S_val at given (θ, λ) pairs (for tests/diagnostics); under GDAS
+  // at one fixed draw (of the run seed).
   double alignment_loss(const search::Candidate& c, const torch::Tensor& theta, const torch::Tensor& lambda) const;
 
  private:
@@ -123,6 +134,8 @@ class HcdcLearner {
     std::unique_ptr<torch::optim::Adam> opt_t;
   };
   void restart_trajectories();
+  // The candidate's model as a trajectory runs it (GDAS sampling switched on where configured).
+  std::shared_ptr<models::ModelFamily> trajectory_model(const search::Candidate& c) const;
   // The contribution row of one trajectory: [∂(1 − cos)/∂S_val (flattened), 1 − cos, 1], or
   // zeros when a solve failed.
   torch::Tensor contribute(Trajectory& tr);

@@ -60,6 +60,13 @@ class ModelFamily {
   virtual torch::Tensor embed(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const {
     return logits(theta, lambda, {x, nullptr});
   }
+  // Families whose λ weight discrete architecture choices (the image supernet) can switch to
+  // GDAS sampling: λ become logits, every forward computes one sampled choice per decision, and
+  // λ's gradient is the straight-through one (models/supernet.hpp). False: the family cannot.
+  virtual bool sample_architecture(double /*temperature*/) { return false; }
+  // A family with sampled noise (Gumbel) draws it afresh from `seed`; between two calls L_train
+  // is a deterministic function of (θ, λ), as Hessian-vector products need. Others: nothing.
+  virtual void resample_noise(std::uint64_t /*seed*/) {}
   // Whether logits() takes a sparse COO feature matrix as in.x (models/sparse_features.hpp).
   virtual bool accepts_sparse_input() const { return false; }
   // Many models of this family and shape at once (search/batched_training.hpp), B of them:

@@ -45,8 +45,9 @@ CellOp parse_cell_op(const std::string& name, const std::string& file, const std
 Supernet::Supernet(std::int64_t num_classes, SupernetConfig cfg) : classes_(num_classes), cfg_(std::move(cfg)) {
   if (cfg_.nodes < 2) throw SettingError("nodes", "must be >= 2");
   if (cfg_.ops.empty()) throw SettingError("ops", "must name at least one operation");
-  if (cfg_.weighting != "softmax" && cfg_.weighting != "gumbel" && cfg_.weighting != "linear")
-    throw SettingError("weighting", "must be softmax, gumbel or linear");
+  if (cfg_.weighting != "softmax" && cfg_.weighting != "gumbel" && cfg_.weighting != "gdas" && cfg_.weighting != "linear")
+    throw SettingError("weighting", "must be softmax, gumbel, gdas or linear");
+  if (!(cfg_.gumbel_temperature > 0)) throw SettingError("gumbel_temperature", "must be > 0");
   const auto c = cfg_.channels;
   // Convolution weights are stored as (out, in·k·k) matrices in the layout and reshaped on use.
   stem_w_ = layout_.add(c, cfg_.in_channels * 9);
@@ -83,13 +84,29 @@ void Supernet::resample_gumbel(std::uint64_t seed) {
   gumbel_noise_ = torch::tensor(g, torch::kDouble);
 }
 
+void Supernet::resample_noise(std::uint64_t seed) {
+  if (cfg_.weighting == "gumbel" || cfg_.weighting == "gdas") resample_gumbel(seed);
+}
+
+bool Supernet::sample_architecture(double temperature) {
+  if (!(temperature > 0)) throw SettingError("gumbel_temperature", "must be > 0");
+  cfg_.weighting = "gdas";
+  cfg_.gumbel_temperature = temperature;
+  return true;
+}
+
 torch::Tensor Supernet::edge_weights(const torch::Tensor& lambda) const {
   auto a = lambda.view({num_edges(), static_cast<std::int64_t>(cfg_.ops.size())});
   if (cfg_.weighting == "linear") return a;
-  if (cfg_.weighting == "gumbel") {
+  if (cfg_.weighting == "gumbel" || cfg_.weighting == "gdas") {
     if (!gumbel_noise_.defined()) throw std::logic_error("Supernet: resample_gumbel() before use");
     auto g = gumbel_noise_.to(lambda.dtype()).view_as(a);
-    return torch::softmax((a + g) / cfg_.gumbel_temperature, 1);
+    auto soft = torch::softmax((a + g) / cfg_.gumbel_temperature, 1);
+    if (cfg_.weighting == "gumbel") return soft;
+    // GDAS: the forward value is the one-hot sample (hard − soft + soft: exactly 0 off the sample,
+    // 1 up to one rounding on it), the gradient is the soft one's (straight-through).
+    auto hard = torch::zeros_like(soft).scatter_(1, (a + g).detach().argmax(1, true), 1.0);
+    return hard - soft.detach() + soft;
   }
   return torch::softmax(a, 1);
 }
@@ -143,7 +160,9 @@ torch::Tensor Supernet::pooled(const torch::Tensor& state) const {
 torch::Tensor Supernet::cell_output(const torch::Tensor& theta, const torch::Tensor& lambda, const torch::Tensor& x) const {
   torch::Tensor w = edge_weights(lambda);
   // With λ fixed (no gradient wanted for it), an operation of weight exactly 0 adds exactly 0 to
-  // its node and receives no gradient: leaving it out changes nothing but the cost.
+  // its node and receives no gradient: leaving it out changes nothing but the cost. (So a GDAS
+  // step of θ computes the sampled operation of each edge only; where λ's gradient is wanted every
+  // operation is computed, as the straight-through gradient reads every operation's output.)
   std::vector<char> used(static_cast<std::size_t>(w.numel()), 1);
   if (!lambda.requires_grad()) {
     auto wc = w.detach().to(torch::kDouble).contiguous();

@@ -2,7 +2,8 @@
 // A small DARTS/NAS-Bench-201-style image supernet. A stem convolution feeds one cell of
 // `nodes` states; every edge i → j (i < j) is a mixed operation
 //   MixedOp(x) = Σ_o w_o · op_o(x),   w = softmax(α_edge)  (or w = α_edge with weighting "linear")
-// over the candidate operations; node j sums its incoming edges; global average pooling and a
+// over the candidate operations (weighting "gdas": w is the one-hot of argmax(α_edge + g) for
+// Gumbel noise g, with the straight-through gradient of softmax((α_edge + g)/τ), GDAS's sampler); node j sums its incoming edges; global average pooling and a
 // linear head give the logits. The architecture weights α are the hyperparameters λ.
 // With linear weighting a one-hot α is exactly the stand-alone discrete network; when λ needs no
 // gradient, operations of weight exactly 0 are not computed (they add 0), so a one-hot candidate
@@ -24,8 +25,8 @@ struct SupernetConfig {
   std::int64_t in_channels = 1, channels = 8;
   int nodes = 4;                       // states 0..nodes-1; edges i → j for all i < j
   std::vector<CellOp> ops = all_cell_ops();
-  std::string weighting = "softmax";   // softmax | gumbel | linear
-  double gumbel_temperature = 1.0;
+  std::string weighting = "softmax";   // softmax | gumbel | gdas | linear
+  double gumbel_temperature = 1.0;     // τ of gumbel and gdas
   bool smooth = false;                 // tanh instead of ReLU in front of convolutions
   // The head reads the cell output average-pooled to head_grid × head_grid (1: global average
   // pooling). A grid keeps where in the image a feature is, which a one-cell network without
@@ -49,6 +50,9 @@ class Supernet : public ModelFamily {
   // Gumbel-softmax noise is drawn once per seed and then held fixed, so L_train stays a
   // deterministic function of (θ, λ) between resamples — required for Hessian products.
   void resample_gumbel(std::uint64_t seed);
+  void resample_noise(std::uint64_t seed) override;  // resample_gumbel for gumbel and gdas
+  const torch::Tensor& gumbel_noise() const { return gumbel_noise_; }  // edges·ops, float64 (tests)
+  bool sample_architecture(double temperature) override;
   // The stand-alone network of one op per edge (no mixing), for testing one-hot α.
   torch::Tensor discrete_logits(const torch::Tensor& theta, const std::vector<CellOp>& chosen,
                                 const ModelInput& in) const;

@@ -200,6 +200,17 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
   ho.g_t_val_rows = h.get<std::int64_t>("g_t_val_rows", ho.g_t_val_rows);
   if (ho.g_t_train_rows < 0) h.fail("g_t_train_rows", "must be >= 0 (0: every training row)");
   if (ho.g_t_val_rows < 0) h.fail("g_t_val_rows", "must be >= 0 (0: every validation row)");
+  const auto sampling = h.get<std::string>("architecture_sampling", "mixture");
+  if (sampling != "mixture" && sampling != "gdas") h.fail("architecture_sampling", "must be one of mixture, gdas");
+  if (sampling == "gdas" && !search::is_image_family(e.space.family))
+    h.fail("architecture_sampling",
+           fmt::format("gdas samples image cells; search.family {} has no architecture choices to sample", e.space.family));
+  ho.architecture_sampling = sampling == "gdas" ? condense::HcdcOptions::ArchitectureSampling::kGdas
+                                                : condense::HcdcOptions::ArchitectureSampling::kMixture;
+  ho.gdas_temperature = h.get<double>("gdas_temperature", ho.gdas_temperature);
+  if (!(ho.gdas_temperature > 0 && std::isfinite(ho.gdas_temperature))) h.fail("gdas_temperature", "must be > 0");
+  ho.gdas_start_logit = h.get<double>("gdas_start_logit", ho.gdas_start_logit);
+  if (!std::isfinite(ho.gdas_start_logit)) h.fail("gdas_start_logit", "must be a finite number");
   ho.solver = condense::kHcdcSolverDefaults;
   parse_solver_keys(h, "solver", ho.solver);
   if (e.hcdc_trajectories < 1) h.fail("trajectories", "must be >= 1");

@@ -69,8 +69,8 @@ ModelBuilder supernet(config::StrictTable& t) {
       c.ops.push_back(models::parse_cell_op(ops[i], t.file(), t.qualified(fmt::format("ops[{}]", i))));
   }
   c.weighting = t.get<std::string>("weighting", "softmax");
-  if (c.weighting != "softmax" && c.weighting != "gumbel" && c.weighting != "linear")
-    t.fail("weighting", "must be softmax, gumbel or linear");
+  if (c.weighting != "softmax" && c.weighting != "gumbel" && c.weighting != "gdas" && c.weighting != "linear")
+    t.fail("weighting", "must be softmax, gumbel, gdas or linear");
   c.gumbel_temperature = t.get<double>("gumbel_temperature", 1.0);
   if (!(c.gumbel_temperature > 0)) t.fail("gumbel_temperature", "must be > 0");
   c.smooth = t.get<bool>("smooth", false);
@@ -83,7 +83,7 @@ ModelBuilder supernet(config::StrictTable& t) {
     models::SupernetConfig cc = c;
     cc.in_channels = d.sample_shape[0];
     auto net = std::make_shared<models::Supernet>(d.num_classes, cc);
-    if (cc.weighting == "gumbel") net->resample_gumbel(0);
+    net->resample_noise(0);  // gumbel / gdas: one fixed draw
     return BuiltModel{net, {}};
   };
 }
