@@ -235,9 +235,11 @@ int main(int argc, char** argv) {
   ev->add_option("--merge-slices", ereq.merge_slices, "N: merge truth-slice-*-of-N.h5 into the ground truth");
   ev->add_flag("--transfer", ereq.transfer,
                "With --proxy: train each candidate on S_train and score it on the original validation/test splits "
-               "(GCond's protocol, [transfer] settings) instead of ranking on S_val");
+               "(GCond's protocol, [transfer] settings) instead of ranking on S_val; for images with "
+               "transfer.network = \"matching-convnet\": DC's ConvNet by DC's protocol");
   ev->add_option("--out", ereq.out,
-                 "Results file (default: truth.h5, truth-slice-I-of-N.h5, evaluation-<proxy>.h5 or transfer-<proxy>.h5)");
+                 "Results file (default: truth.h5, truth-slice-I-of-N.h5, evaluation-<proxy>.h5, transfer-<proxy>.h5 or "
+                 "transfer-convnet-<proxy>.h5)");
   add_set(ev);
   ev->callback([&] { job_rc = run::run_evaluate(run::parse_job_file(eval_job, overrides), ereq); });
 

@@ -95,6 +95,7 @@ class FoldSelection(unittest.TestCase):
             (["--set", "folds.architecture=9"], "folds.architecture: 9 is not a candidate of the search space"),
             (["--set", "folds.folds=2"], "folds.folds: must be in [3, 1000]"),
             (["--set", "folds.folds=100"], "folds.folds: 100 folds of 120 training samples"),
+            (["--set", "hcdc.architecture_sampling=gdas"], "hcdc.architecture_sampling: fold selection's λ picks a validation fold"),
         ]
         for args, needle in cases:
             out = tempfile.mkdtemp(dir=os.environ.get("HCDC_TEST_TMP"))

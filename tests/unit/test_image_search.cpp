@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <set>
 
 #include "hcdc/condense/hcdc.hpp"
@@ -180,6 +182,90 @@ TEST(ImageCells, ConvOneByOneIsAPointwiseLinearMap) {
   auto w = theta.narrow(0, 30, 9).view({3, 3});
   auto by_hand = torch::einsum("oc,nchw->nohw", {w, torch::relu(stem)}).mean({2, 3});
   EXPECT_TRUE(torch::allclose(state, by_hand, 1e-12, 1e-12));
+}
+
+// DC's ConvNet with instance norm, against the architecture written out by hand: per block conv
+// (LibTorch's), then (h − mean)/√(var + 1e-5)·γ + β over each image's channel, ReLU, 2×2 means.
+TEST(ImageMatching, ConvNetWithInstanceNormIsDcsArchitecture) {
+  condense::MatchingOptions o;
+  o.image_depth = 3;
+  o.image_norm = true;
+  o.image_width = 4;
+  condense::MatchingConvNet net(2, 16, 16, o, 3, 5, torch::kDouble);
+  ASSERT_EQ(net.p.size(), 3u * 4u + 2u);
+  EXPECT_EQ(net.p[12].size(0), 4 * 2 * 2);  // 16 → 2 after three poolings
+  auto x = images(5, 2, 16, 6);
+  // Non-trivial norm parameters, so scale and shift are exercised.
+  {
+    torch::NoGradGuard ng;
+    for (int d = 0; d < 3; ++d) {
+      net.p[static_cast<std::size_t>(4 * d + 2)].uniform_(0.5, 1.5);
+      net.p[static_cast<std::size_t>(4 * d + 3)].uniform_(-0.5, 0.5);
+    }
+  }
+  torch::Tensor h = x;
+  for (int d = 0; d < 3; ++d) {
+    const auto k = static_cast<std::size_t>(4 * d);
+    h = torch::conv2d(h, net.p[k], net.p[k + 1], 1, 1);
+    auto mean = h.mean({2, 3}, true);
+    auto var = (h - mean).pow(2).mean({2, 3}, true);
+    h = (h - mean) / torch::sqrt(var + 1e-5) * net.p[k + 2].view({1, -1, 1, 1}) + net.p[k + 3].view({1, -1, 1, 1});
+    h = torch::relu(h);
+    h = h.view({h.size(0), h.size(1), h.size(2) / 2, 2, h.size(3) / 2, 2}).mean({3, 5});
+  }
+  auto want = h.flatten(1).mm(net.p[12]) + net.p[13];
+  EXPECT_TRUE(torch::allclose(net.logits(x), want, 1e-10, 1e-10)) << (net.logits(x) - want).abs().max().item<double>();
+  // Only the conv and linear weights are matched (DC: one-dimensional parameters have distance 0).
+  std::vector<char> matched{1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0}, conv{1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0};
+  EXPECT_EQ(net.matched, matched);
+  EXPECT_EQ(net.conv, conv);
+}
+
+// DC's evaluation protocol against a hand-written loop: PyTorch's SGD update with momentum 0.9
+// and weight decay (buf ← 0.9·buf + g + wd·θ, the first buf = g + wd·θ; θ ← θ − lr·buf), the
+// epoch's shuffled minibatches, the rate × 0.1 from epoch ⌊epochs/2⌋.
+TEST(ImageMatching, ConvNetTrainingIsDcsSgdProtocol) {
+  condense::MatchingOptions o;
+  o.image_depth = 2;
+  o.image_norm = true;
+  o.image_width = 3;
+  condense::ConvNetTraining t;
+  t.epochs = 4;
+  t.lr = 0.05;
+  t.weight_decay = 1e-3;
+  t.batch = 5;
+  auto train = search::blocks_of(images(12, 1, 8, 7), torch::arange(12, torch::kLong) % 3);
+  auto trained = condense::train_matching_convnet(train, 3, o, t, 11);
+  condense::MatchingConvNet ref(1, 8, 8, o, 3, 11, torch::kDouble);
+  std::vector<torch::Tensor> buf(ref.p.size());
+  std::mt19937_64 rng(condense::convnet_order_seed(11));
+  std::vector<std::int64_t> order(12);
+  int step = 0;
+  for (int epoch = 0; epoch < t.epochs; ++epoch) {
+    const double lr = epoch >= t.epochs / 2 ? t.lr * 0.1 : t.lr;
+    for (std::int64_t i = 0; i < 12; ++i) order[static_cast<std::size_t>(i)] = i;
+    std::shuffle(order.begin(), order.end(), rng);
+    for (std::int64_t b = 0; b < 12; b += t.batch, ++step) {
+      std::vector<std::int64_t> rows(order.begin() + b, order.begin() + std::min<std::int64_t>(b + t.batch, 12));
+      auto idx = torch::tensor(rows, torch::kLong);
+      auto loss = torch::nn::functional::cross_entropy(ref.logits(train.x.index_select(0, idx)), train.y.index_select(0, idx));
+      auto g = torch::autograd::grad({loss}, ref.p);
+      torch::NoGradGuard ng;
+      for (std::size_t k = 0; k < ref.p.size(); ++k) {
+        auto d = g[k] + t.weight_decay * ref.p[k];
+        buf[k] = step == 0 ? d.clone() : buf[k] * 0.9 + d;
+        ref.p[k].sub_(lr * buf[k]);
+      }
+    }
+  }
+  EXPECT_EQ(step, 12);  // 3 minibatches (5, 5, 2) a epoch
+  for (std::size_t k = 0; k < ref.p.size(); ++k)
+    EXPECT_TRUE(torch::allclose(trained.p[k], ref.p[k], 1e-10, 1e-12)) << "parameter " << k;
+  EXPECT_FALSE(torch::allclose(trained.p[0], condense::MatchingConvNet(1, 8, 8, o, 3, 11, torch::kDouble).p[0].detach()));
+  // Accuracy: the share of argmax hits, by hand.
+  auto test = search::blocks_of(images(7, 1, 8, 8), torch::arange(7, torch::kLong) % 3);
+  auto hits = trained.logits(test.x).argmax(1).eq(test.y).sum().item<double>();
+  EXPECT_DOUBLE_EQ(condense::convnet_accuracy(trained, test), hits / 7.0);
 }
 
 TEST(ImageMatching, WeightGradientDistanceIsPerOutputUnitCosine) {

@@ -1,6 +1,10 @@
 #include "hcdc/condense/image_matching.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 
 #include "hcdc/core/error.hpp"
@@ -10,35 +14,6 @@ namespace {
 
 using torch::Tensor;
 namespace F = torch::nn::functional;
-
-// DC's ConvNet at depth 2 (without instance normalisation), weights seeded independently of
-// LibTorch's generator: w1 (W×C×3×3), b1, w2 (W×W×3×3), b2, w3 (features × classes), b3.
-struct MatchingConvNet {
-  std::vector<Tensor> p;
-  MatchingConvNet(std::int64_t channels, std::int64_t height, std::int64_t width, std::int64_t w, std::int64_t classes,
-                  std::uint64_t seed, torch::Dtype dt) {
-    std::mt19937_64 rng(seed);
-    auto glorot = [&](std::vector<std::int64_t> shape, std::int64_t fan_in, std::int64_t fan_out) {
-      const double lim = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
-      std::uniform_real_distribution<double> u(-lim, lim);
-      std::int64_t n = 1;
-      for (auto s : shape) n *= s;
-      std::vector<double> v(static_cast<std::size_t>(n));
-      for (auto& e : v) e = u(rng);
-      return torch::tensor(v, torch::kDouble).view(shape).to(dt).requires_grad_(true);
-    };
-    const std::int64_t features = w * (height / 4) * (width / 4);
-    p = {glorot({w, channels, 3, 3}, channels * 9, w * 9), torch::zeros({w}, dt).requires_grad_(true),
-         glorot({w, w, 3, 3}, w * 9, w * 9),                torch::zeros({w}, dt).requires_grad_(true),
-         glorot({features, classes}, features, classes),   torch::zeros({classes}, dt).requires_grad_(true)};
-  }
-  Tensor features(const Tensor& x) const {
-    Tensor h = torch::avg_pool2d(torch::relu(torch::conv2d(x, p[0], p[1], 1, 1)), 2, 2);
-    h = torch::avg_pool2d(torch::relu(torch::conv2d(h, p[2], p[3], 1, 1)), 2, 2);
-    return h.flatten(1);
-  }
-  Tensor logits(const Tensor& x) const { return torch::addmm(p[5], features(x), p[4]); }
-};
 
 // `count` random rows of `rows` (with replacement when it has fewer), from `rng`.
 Tensor sample_rows(const Tensor& rows, std::int64_t count, std::mt19937_64& rng) {
@@ -86,13 +61,106 @@ Tensor siamese_augment(const Tensor& x, std::uint64_t seed) {
   return y * mask;
 }
 
+MatchingConvNet::MatchingConvNet(std::int64_t channels, std::int64_t height, std::int64_t width, const MatchingOptions& o,
+                                 std::int64_t classes, std::uint64_t seed, torch::Dtype dt)
+    : depth(o.image_depth), norm(o.image_norm) {
+  std::mt19937_64 rng(seed);
+  auto glorot = [&](std::vector<std::int64_t> shape, std::int64_t fan_in, std::int64_t fan_out) {
+    const double lim = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
+    std::uniform_real_distribution<double> u(-lim, lim);
+    std::int64_t n = 1;
+    for (auto s : shape) n *= s;
+    std::vector<double> v(static_cast<std::size_t>(n));
+    for (auto& e : v) e = u(rng);
+    return torch::tensor(v, torch::kDouble).view(shape).to(dt).requires_grad_(true);
+  };
+  auto add = [&](Tensor t, bool is_matched, bool is_conv) {
+    p.push_back(std::move(t));
+    matched.push_back(is_matched);
+    conv.push_back(is_conv);
+  };
+  const std::int64_t w = o.image_width;
+  std::int64_t in = channels, h = height, wd = width;
+  for (int d = 0; d < depth; ++d) {
+    add(glorot({w, in, 3, 3}, in * 9, w * 9), true, true);
+    add(torch::zeros({w}, dt).requires_grad_(true), false, false);
+    if (norm) {
+      add(torch::ones({w}, dt).requires_grad_(true), false, false);
+      add(torch::zeros({w}, dt).requires_grad_(true), false, false);
+    }
+    in = w;
+    h /= 2;
+    wd /= 2;
+  }
+  const std::int64_t features = w * h * wd;
+  add(glorot({features, classes}, features, classes), true, false);
+  add(torch::zeros({classes}, dt).requires_grad_(true), false, false);
+}
+
+Tensor MatchingConvNet::features(const Tensor& x) const {
+  Tensor h = x;
+  std::size_t k = 0;
+  for (int d = 0; d < depth; ++d) {
+    h = torch::conv2d(h, p[k], p[k + 1], 1, 1);
+    k += 2;
+    if (norm) {
+      h = torch::group_norm(h, h.size(1), p[k], p[k + 1], 1e-5);
+      k += 2;
+    }
+    h = torch::avg_pool2d(torch::relu(h), 2, 2);
+  }
+  return h.flatten(1);
+}
+
+Tensor MatchingConvNet::logits(const Tensor& x) const {
+  return torch::addmm(p[p.size() - 1], features(x), p[p.size() - 2]);
+}
+
+MatchingConvNet train_matching_convnet(const search::LabelledBlocks& train, std::int64_t num_classes,
+                                       const MatchingOptions& o, const ConvNetTraining& t, std::uint64_t seed) {
+  if (train.x.dim() != 4) throw std::logic_error("train_matching_convnet: the samples are not images");
+  MatchingConvNet net(train.x.size(1), train.x.size(2), train.x.size(3), o, num_classes, seed, train.x.scalar_type());
+  torch::optim::SGD opt(net.p, torch::optim::SGDOptions(t.lr).momentum(0.9).weight_decay(t.weight_decay));
+  std::mt19937_64 rng(convnet_order_seed(seed));
+  const auto n = train.x.size(0);
+  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+  for (int epoch = 0; epoch < t.epochs; ++epoch) {
+    if (t.lr_drop && epoch == t.epochs / 2 && epoch > 0)
+      for (auto& g : opt.param_groups()) static_cast<torch::optim::SGDOptions&>(g.options()).lr(t.lr * 0.1);
+    std::iota(order.begin(), order.end(), std::int64_t{0});
+    std::shuffle(order.begin(), order.end(), rng);
+    const Tensor perm = torch::tensor(order, torch::kLong);
+    for (std::int64_t b = 0; b < n; b += t.batch) {
+      const Tensor rows = perm.narrow(0, b, std::min(t.batch, n - b));
+      opt.zero_grad();
+      F::cross_entropy(net.logits(train.x.index_select(0, rows)), train.y.index_select(0, rows)).backward();
+      opt.step();
+    }
+  }
+  for (auto& q : net.p) q = q.detach();
+  return net;
+}
+
+double convnet_accuracy(const MatchingConvNet& net, const search::LabelledBlocks& test) {
+  torch::NoGradGuard ng;
+  std::int64_t correct = 0;
+  const auto m = test.x.size(0);
+  for (std::int64_t b = 0; b < m; b += 1000) {  // in chunks: 10k full-size images at once would hold GBs
+    const auto len = std::min<std::int64_t>(1000, m - b);
+    correct += net.logits(test.x.narrow(0, b, len)).argmax(1).eq(test.y.narrow(0, b, len)).sum().item<std::int64_t>();
+  }
+  return m > 0 ? static_cast<double>(correct) / static_cast<double>(m) : 0.0;
+}
+
 SyntheticSet image_matching(const search::LabelledBlocks& real, const std::vector<std::int64_t>& per_class,
                             std::int64_t num_classes, ImageMatching kind, const MatchingOptions& o, std::uint64_t seed) {
   if (real.x.dim() != 4) throw std::logic_error("image_matching: the samples are not images (N×C×H×W)");
   const auto dt = real.x.scalar_type();
   const auto ch = real.x.size(1), h = real.x.size(2), w = real.x.size(3);
-  if (h < 4 || w < 4)
-    throw SettingError("images.pool", "the matching ConvNet pools twice by 2: images need at least 4×4 pixels");
+  const std::int64_t side = std::int64_t{1} << o.image_depth;
+  if (h < side || w < side)
+    throw SettingError("images.pool", fmt::format("the matching ConvNet pools {} times by 2: images need at least {}×{} pixels",
+                                                  o.image_depth, side, side));
   auto [rows, y] = initial_rows(real, per_class, seed);
   Tensor syn = real.x.index_select(0, rows).clone().requires_grad_(true);
   const bool dm = kind == ImageMatching::kDm;
@@ -108,7 +176,7 @@ SyntheticSet image_matching(const search::LabelledBlocks& real, const std::vecto
   std::uint64_t draw = seed * 1000003ULL;
   const int inner = dm ? 1 : o.inner;  // DM has no network training between its steps
   for (int it = 0; it < o.iterations; ++it) {
-    MatchingConvNet net(ch, h, w, o.image_width, num_classes, seed * 7919ULL + static_cast<std::uint64_t>(it) + 1, dt);
+    MatchingConvNet net(ch, h, w, o, num_classes, seed * 7919ULL + static_cast<std::uint64_t>(it) + 1, dt);
     torch::optim::SGD mopt(net.p, torch::optim::SGDOptions(o.model_lr).momentum(0.5));
     for (int in = 0; in < inner; ++in) {
       Tensor loss = torch::zeros({}, real.x.options());
@@ -134,8 +202,8 @@ SyntheticSet image_matching(const search::LabelledBlocks& real, const std::vecto
         auto ls = F::cross_entropy(net.logits(sc), torch::full({sc.size(0)}, c, torch::kLong));
         auto gr = torch::autograd::grad({lr}, net.p);
         auto gs = torch::autograd::grad({ls}, net.p, {}, true, true);
-        for (std::size_t k = 0; k < net.p.size(); k += 2)  // weights only: biases contribute 0, as in DC
-          loss = loss + weight_gradient_distance(gr[k].detach(), gs[k], /*conv=*/k < 4);
+        for (std::size_t k = 0; k < net.p.size(); ++k)  // weights only: DC gives 1-D parameters a distance of 0
+          if (net.matched[k]) loss = loss + weight_gradient_distance(gr[k].detach(), gs[k], net.conv[k] != 0);
       }
       opt.zero_grad();
       loss.backward();

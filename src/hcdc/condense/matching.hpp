@@ -47,6 +47,8 @@ struct MatchingOptions {
   // Images (condense/image_matching.hpp): the matching ConvNet's width, real images per class and
   // step, and the SGD (momentum 0.5) learning rates of the synthetic images for DC/DSA and DM.
   std::int64_t image_width = 32;
+  int image_depth = 2;        // conv blocks (DC's ConvNet: 3)
+  bool image_norm = false;    // instance norm in every block (DC's ConvNet: yes)
   std::int64_t real_batch = 128;
   double image_lr = 0.1;
   double dm_image_lr = 1.0;

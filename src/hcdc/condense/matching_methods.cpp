@@ -25,6 +25,11 @@ std::any parse_matching(config::StrictTable& m) {
   mo.model_lr = m.get<double>("model_lr", mo.model_lr);
   mo.embed_hidden = m.get<std::int64_t>("embed_hidden", mo.embed_hidden);
   mo.image_width = m.get<std::int64_t>("image_width", mo.image_width);
+  mo.image_depth = static_cast<int>(m.get<std::int64_t>("image_depth", mo.image_depth));
+  if (mo.image_depth < 1 || mo.image_depth > 6) m.fail("image_depth", "must be in [1, 6] (conv blocks, each pooling by 2)");
+  const auto norm = m.get<std::string>("image_norm", mo.image_norm ? "instance" : "none");
+  if (norm != "none" && norm != "instance") m.fail("image_norm", "must be one of none, instance");
+  mo.image_norm = norm == "instance";
   mo.real_batch = m.get<std::int64_t>("real_batch", mo.real_batch);
   mo.image_lr = m.get<double>("image_lr", mo.image_lr);
   mo.dm_image_lr = m.get<double>("dm_image_lr", mo.dm_image_lr);

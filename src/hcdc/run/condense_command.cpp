@@ -27,6 +27,7 @@
 #include "hcdc/io/checkpoint_store.hpp"
 #include "hcdc/io/run_lock.hpp"
 #include "hcdc/run/condensed_output.hpp"
+#include "hcdc/run/experiment_task.hpp"
 #include "hcdc/run/graph_task.hpp"
 #include "hcdc/run/hcdc_driver.hpp"
 #include "hcdc/run/shared_dataset.hpp"
@@ -57,8 +58,11 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   const std::string dataset = prepare_dataset_on_rank0(*comm, job);
 
   const bool message_passing = search::is_message_passing(e.space.family);
-  condense::GraphTask task = load_graph_task(*comm, e.dist.share_on_node, dataset, e.space.basis, e.space.order,
-                                             e.evaluate.normalize_features, message_passing);
+  // Image jobs read their [images] subset of the image set, as `hcdc run` does.
+  condense::GraphTask task = search::is_image_family(e.space.family)
+                                 ? load_experiment_task(*comm, job, dataset)
+                                 : load_graph_task(*comm, e.dist.share_on_node, dataset, e.space.basis, e.space.order,
+                                                   e.evaluate.normalize_features, message_passing);
   auto cands = search::make_candidates(e.space);
   double budget = req.budget.value_or(e.budgets.at(0));
   std::int64_t seed = req.seed.value_or(e.seeds.at(0));

@@ -4,11 +4,13 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <regex>
 
 #include "hcdc/condense/condensed_tensors.hpp"
 #include "hcdc/condense/dense_graph_proxy.hpp"
+#include "hcdc/condense/image_matching.hpp"
 #include "hcdc/core/digest.hpp"
 #include "hcdc/core/error.hpp"
 #include "hcdc/core/threads.hpp"
@@ -111,6 +113,72 @@ int merge_slices(const JobSpec& job, const std::string& dataset, const std::vect
                   slice_path(job, 0, count));
   io::write_results(out, results_of(job, cands, rows), [&](io::H5File& f) { f.set_attr("truth_key", key); });
   fmt::print("evaluate: merged {} slices ({} rows, {} candidates) into {}\n", count, rows.size(), p, out);
+  return kExitOk;
+}
+
+// --transfer with [transfer] network = "matching-convnet" (images): DC's evaluation — its ConvNet of
+// the [matching] shape trained `runs` times on S_train by DC's SGD protocol, the last epoch scored
+// on the original validation and test splits. One pseudo-candidate (the network) in the results;
+// rows "transfer-convnet:<method>", runs split across ranks.
+int convnet_transfer(const JobSpec& job, const condense::GraphTask& task, const search::LabelledBlocks& s_train,
+                     const data::CondensedSet& cs, const EvaluateRequest& req, dist::Communicator& comm) {
+  const ExperimentSpec& e = job.experiment;
+  const search::TransferSettings& t = e.transfer;
+  auto it = e.method_sections.find("matching");
+  const auto mo = it == e.method_sections.end() ? condense::MatchingOptions{}
+                                                : std::any_cast<condense::MatchingOptions>(it->second);
+  condense::ConvNetTraining ct;
+  ct.epochs = t.epochs;
+  ct.lr = t.lr;
+  ct.weight_decay = t.weight_decay;
+  ct.batch = t.batch_size;
+  ct.lr_drop = t.lr_drop;
+  search::Candidate net_candidate;
+  net_candidate.name = fmt::format("matching-convnet-d{}-w{}{}", mo.image_depth, mo.image_width, mo.image_norm ? "-instance" : "");
+  net_candidate.family = "matching-convnet";
+  net_candidate.lambda = {1.0};
+  const std::string tag = "transfer-convnet:" + cs.method;
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<io::ResultRow> mine_rows;
+  for (int r = comm.rank(); r < t.runs; r += comm.size()) {
+    const std::uint64_t seed = job.seed + static_cast<std::uint64_t>(r);
+    auto r0 = std::chrono::steady_clock::now();
+    auto net = condense::train_matching_convnet(s_train, task.num_classes, mo, ct, seed);
+    const double val = condense::convnet_accuracy(net, task.val), test = condense::convnet_accuracy(net, task.test);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - r0).count();
+    spdlog::info("transfer: {} seed {}: validation accuracy {:.4f}, test accuracy {:.4f} ({:.1f}s)", net_candidate.name,
+                 seed, val, test, secs);
+    mine_rows.push_back({0, tag, static_cast<std::int64_t>(seed), val, std::nan(""), test, secs});
+  }
+  auto rows = gather_rows(comm, mine_rows);
+  if (comm.rank() == 0) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::string out = !req.out.empty()
+                                ? req.out
+                                : fmt::format("{}/transfer-convnet-{}.h5", job.output_dir, fs::path(req.proxy).stem().string());
+    io::write_results(out, results_of(job, {net_candidate}, rows), [&](io::H5File& f) {
+      f.set_attr("proxy_file", req.proxy);
+      f.set_attr("metric", std::string("accuracy"));
+      f.set_attr("transfer_network", net_candidate.name);
+      f.set_attr("transfer_epochs", static_cast<std::int64_t>(t.epochs));
+      f.set_attr("transfer_lr", t.lr);
+      f.set_attr("transfer_weight_decay", t.weight_decay);
+      f.set_attr("transfer_batch_size", t.batch_size);
+      f.set_attr("transfer_lr_drop", static_cast<std::int64_t>(t.lr_drop ? 1 : 0));
+      f.set_attr("ranks", static_cast<std::int64_t>(comm.size()));
+      f.set_attr("seconds", seconds);
+    });
+    std::vector<double> test_scores, val_scores;
+    for (const auto& r : rows) {
+      test_scores.push_back(r.test_score);
+      val_scores.push_back(r.score);
+    }
+    fmt::print("transfer: {} trained on {} ({} |S_train| {}): test accuracy {:.4f} ± {:.4f}, validation {:.4f} ± {:.4f} "
+               "over {} runs in {:.1f}s; wrote {}\n",
+               net_candidate.name, req.proxy, cs.method, cs.y_train.size(), mean_of(test_scores), stdev(test_scores),
+               mean_of(val_scores), stdev(val_scores), test_scores.size(), seconds, out);
+  }
+  comm.barrier();
   return kExitOk;
 }
 
@@ -245,6 +313,8 @@ int run_evaluate(const JobSpec& job, const EvaluateRequest& req) {
     auto proxy = condense::dense_graph_proxy(pair);  // node features over the file's graph
     return std::make_pair(proxy.s_train, proxy.s_val);
   }();
+  if (req.transfer && e.transfer.network == search::TransferSettings::Network::kMatchingConvNet)
+    return convnet_transfer(job, task, s_train, cs, req, *comm);
   if (req.transfer) return transfer_on_proxy(job, task, cands, mine, s_train, cs, req, *comm);
   spdlog::info("evaluate: {} candidates on {} (|S_train| {}, |S_val| {}); this rank scores [{}, {}) ({} ranks)", p,
                req.proxy, cs.y_train.size(), cs.y_val.size(), mine.begin, mine.end, comm->size());

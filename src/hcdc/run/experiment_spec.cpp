@@ -240,6 +240,16 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
   to.dropout = tr.get<double>("dropout", to.dropout);
   to.lr_drop = tr.get<bool>("lr_drop", to.lr_drop);
   to.runs = static_cast<int>(tr.get<std::int64_t>("runs", to.runs));
+  const auto network = tr.get<std::string>("network", "candidates");
+  if (network != "candidates" && network != "matching-convnet")
+    tr.fail("network", "must be one of candidates, matching-convnet");
+  if (network == "matching-convnet" && !search::is_image_family(e.space.family))
+    tr.fail("network", fmt::format("matching-convnet is DC's image network; search.family {} is not an image family",
+                                   e.space.family));
+  to.network = network == "matching-convnet" ? search::TransferSettings::Network::kMatchingConvNet
+                                             : search::TransferSettings::Network::kCandidates;
+  to.batch_size = tr.get<std::int64_t>("batch_size", to.batch_size);
+  if (to.batch_size < 1) tr.fail("batch_size", "must be >= 1");
   if (to.epochs < 1) tr.fail("epochs", "must be >= 1");
   if (!(to.lr > 0)) tr.fail("lr", "must be > 0");
   if (!(to.weight_decay >= 0)) tr.fail("weight_decay", "must be >= 0");

@@ -140,6 +140,10 @@ int run_fold_selection(const JobSpec& job, const std::string& dataset, dist::Com
   const FoldSpec& fs_spec = job.folds;
   if (comm.size() > 1)
     throw InputError(job.file, "folds", fmt::format("fold selection runs on one rank (started on {})", comm.size()));
+  if (e.hcdc.architecture_sampling != condense::HcdcOptions::ArchitectureSampling::kMixture)
+    throw InputError(job.file, "hcdc.architecture_sampling",
+                     "fold selection's λ picks a validation fold of one fixed architecture: there is no architecture to sample "
+                     "(leave it at \"mixture\")");
   io::RunLock lock(job.output_dir);
   configure_threads(job.threads);
   condense::GraphTask task = load_experiment_task(comm, job, dataset);

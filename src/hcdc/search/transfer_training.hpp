@@ -17,6 +17,12 @@ struct TransferSettings {
   double dropout = 0.5;    // on hidden activations (families that support it: conv-supernet)
   bool lr_drop = true;     // lr / 10 with a fresh Adam from epoch ⌊epochs/2⌋ on
   int runs = 3;            // seeds per condensed set
+  // What is trained: the job's candidates (GCond's protocol above), or, for images, DC's own
+  // evaluation network (condense/image_matching.hpp: the [matching] ConvNet trained by SGD with
+  // momentum on minibatches of batch_size, the last epoch tested; DC's papers' protocol).
+  enum class Network { kCandidates, kMatchingConvNet };
+  Network network = Network::kCandidates;
+  std::int64_t batch_size = 256;  // kMatchingConvNet
 };
 
 struct TransferScore {
