@@ -8,6 +8,7 @@
 #include <random>
 
 #include "hcdc/core/error.hpp"
+#include "hcdc/core/log.hpp"
 
 namespace hcdc::condense {
 namespace {
@@ -175,7 +176,8 @@ SyntheticSet image_matching(const search::LabelledBlocks& real, const std::vecto
   SyntheticSet out;
   std::uint64_t draw = seed * 1000003ULL;
   const int inner = dm ? 1 : o.inner;  // DM has no network training between its steps
-  for (int it = 0; it < o.iterations; ++it) {
+  Progress progress(kind == ImageMatching::kDc ? "dc" : kind == ImageMatching::kDsa ? "dsa" : "dm", o.iterations, 30.0);
+  for (int it = 0; it < o.iterations; ++it, progress.step()) {
     MatchingConvNet net(ch, h, w, o, num_classes, seed * 7919ULL + static_cast<std::uint64_t>(it) + 1, dt);
     torch::optim::SGD mopt(net.p, torch::optim::SGDOptions(o.model_lr).momentum(0.5));
     for (int in = 0; in < inner; ++in) {

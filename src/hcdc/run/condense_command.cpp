@@ -69,6 +69,11 @@ int run_condense(const JobSpec& job, const CondenseRequest& req) {
   condense::CondenseSettings cs = condense_settings(e, req.method, budget, task.num_nodes, seed,
                                                     trajectory_subset(e, cands, job.seed));
   const auto c_train = cs.c_train, c_val = cs.c_val;
+  // Refused before any work: a budget the pool cannot split would otherwise fail after S_train's
+  // condensation, when S_val's turn comes.
+  if (auto why = condense::infeasibility(task, cs); !why.empty())
+    throw InputError(job.file, req.budget ? "--budget" : "condense.budgets",
+                     fmt::format("{} at {:.4g}% (c_train {}, c_val {}): {}", req.method, 100 * budget, c_train, c_val, why));
   const std::string out_path = fmt::format("{}/condensed-{}.h5", job.output_dir, req.method);
   fs::create_directories(job.output_dir);
   std::optional<io::RunLock> lock;  // one writer per output folder
