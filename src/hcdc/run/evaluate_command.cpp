@@ -116,6 +116,19 @@ int merge_slices(const JobSpec& job, const std::string& dataset, const std::vect
   return kExitOk;
 }
 
+// What every --transfer results file records about how it was trained.
+void set_transfer_attrs(io::H5File& f, const EvaluateRequest& req, const search::TransferSettings& t,
+                        const std::string& metric, int ranks, double seconds) {
+  f.set_attr("proxy_file", req.proxy);
+  f.set_attr("metric", metric);
+  f.set_attr("transfer_epochs", static_cast<std::int64_t>(t.epochs));
+  f.set_attr("transfer_lr", t.lr);
+  f.set_attr("transfer_weight_decay", t.weight_decay);
+  f.set_attr("transfer_lr_drop", static_cast<std::int64_t>(t.lr_drop ? 1 : 0));
+  f.set_attr("ranks", static_cast<std::int64_t>(ranks));
+  f.set_attr("seconds", seconds);
+}
+
 // --transfer with [transfer] network = "matching-convnet" (images): DC's evaluation — its ConvNet of
 // the [matching] shape trained `runs` times on S_train by DC's SGD protocol, the last epoch scored
 // on the original validation and test splits. One pseudo-candidate (the network) in the results;
@@ -157,16 +170,9 @@ int convnet_transfer(const JobSpec& job, const condense::GraphTask& task, const 
                                 ? req.out
                                 : fmt::format("{}/transfer-convnet-{}.h5", job.output_dir, fs::path(req.proxy).stem().string());
     io::write_results(out, results_of(job, {net_candidate}, rows), [&](io::H5File& f) {
-      f.set_attr("proxy_file", req.proxy);
-      f.set_attr("metric", std::string("accuracy"));
+      set_transfer_attrs(f, req, t, "accuracy", comm.size(), seconds);
       f.set_attr("transfer_network", net_candidate.name);
-      f.set_attr("transfer_epochs", static_cast<std::int64_t>(t.epochs));
-      f.set_attr("transfer_lr", t.lr);
-      f.set_attr("transfer_weight_decay", t.weight_decay);
       f.set_attr("transfer_batch_size", t.batch_size);
-      f.set_attr("transfer_lr_drop", static_cast<std::int64_t>(t.lr_drop ? 1 : 0));
-      f.set_attr("ranks", static_cast<std::int64_t>(comm.size()));
-      f.set_attr("seconds", seconds);
     });
     std::vector<double> test_scores, val_scores;
     for (const auto& r : rows) {
@@ -213,15 +219,8 @@ int transfer_on_proxy(const JobSpec& job, const condense::GraphTask& task, const
                                 ? req.out
                                 : fmt::format("{}/transfer-{}.h5", job.output_dir, fs::path(req.proxy).stem().string());
     io::write_results(out, results_of(job, cands, rows), [&](io::H5File& f) {
-      f.set_attr("proxy_file", req.proxy);
-      f.set_attr("metric", metric);
-      f.set_attr("transfer_epochs", static_cast<std::int64_t>(t.epochs));
-      f.set_attr("transfer_lr", t.lr);
-      f.set_attr("transfer_weight_decay", t.weight_decay);
+      set_transfer_attrs(f, req, t, metric, comm.size(), seconds);
       f.set_attr("transfer_dropout", t.dropout);
-      f.set_attr("transfer_lr_drop", static_cast<std::int64_t>(t.lr_drop ? 1 : 0));
-      f.set_attr("ranks", static_cast<std::int64_t>(comm.size()));
-      f.set_attr("seconds", seconds);
     });
     for (std::size_t c = 0; c < cands.size(); ++c) {
       std::vector<double> test_scores, val_scores;
