@@ -3,7 +3,8 @@
 // `nodes` states; every edge i → j (i < j) is a mixed operation
 //   MixedOp(x) = Σ_o w_o · op_o(x),   w = softmax(α_edge)  (or w = α_edge with weighting "linear")
 // over the candidate operations (weighting "gdas": w is the one-hot of argmax(α_edge + g) for
-// Gumbel noise g, with the straight-through gradient of softmax((α_edge + g)/τ), GDAS's sampler); node j sums its incoming edges; global average pooling and a
+// Gumbel noise g, with the straight-through gradient of softmax((α_edge + g)/τ), GDAS's sampler);
+// node j sums its incoming edges; global average pooling and a
 // linear head give the logits. The architecture weights α are the hyperparameters λ.
 // With linear weighting a one-hot α is exactly the stand-alone discrete network; when λ needs no
 // gradient, operations of weight exactly 0 are not computed (they add 0), so a one-hot candidate
