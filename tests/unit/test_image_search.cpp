@@ -1,5 +1,6 @@
 // Images in the condensation experiment: the cell space and its family, the image task, and the
 // image matching methods' pieces, each against an independent computation.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -229,43 +230,165 @@ TEST(ImageMatching, ConvNetTrainingIsDcsSgdProtocol) {
   o.image_depth = 2;
   o.image_norm = true;
   o.image_width = 3;
-  condense::ConvNetTraining t;
-  t.epochs = 4;
-  t.lr = 0.05;
-  t.weight_decay = 1e-3;
-  t.batch = 5;
   auto train = search::blocks_of(images(12, 1, 8, 7), torch::arange(12, torch::kLong) % 3);
-  auto trained = condense::train_matching_convnet(train, 3, o, t, 11);
-  condense::MatchingConvNet ref(1, 8, 8, o, 3, 11, torch::kDouble);
-  std::vector<torch::Tensor> buf(ref.p.size());
-  std::mt19937_64 rng(condense::convnet_order_seed(11));
-  std::vector<std::int64_t> order(12);
-  int step = 0;
-  for (int epoch = 0; epoch < t.epochs; ++epoch) {
-    const double lr = epoch >= t.epochs / 2 ? t.lr * 0.1 : t.lr;
-    for (std::int64_t i = 0; i < 12; ++i) order[static_cast<std::size_t>(i)] = i;
-    std::shuffle(order.begin(), order.end(), rng);
-    for (std::int64_t b = 0; b < 12; b += t.batch, ++step) {
-      std::vector<std::int64_t> rows(order.begin() + b, order.begin() + std::min<std::int64_t>(b + t.batch, 12));
-      auto idx = torch::tensor(rows, torch::kLong);
-      auto loss = torch::nn::functional::cross_entropy(ref.logits(train.x.index_select(0, idx)), train.y.index_select(0, idx));
-      auto g = torch::autograd::grad({loss}, ref.p);
-      torch::NoGradGuard ng;
-      for (std::size_t k = 0; k < ref.p.size(); ++k) {
-        auto d = g[k] + t.weight_decay * ref.p[k];
-        buf[k] = step == 0 ? d.clone() : buf[k] * 0.9 + d;
-        ref.p[k].sub_(lr * buf[k]);
+  // Without augmentation (DC's protocol on Fashion-MNIST) and with DSA's per-image augmentation of
+  // every minibatch (DSA's and DM's protocol).
+  torch::Tensor first_weight[2];
+  for (bool augment : {false, true}) {
+    condense::ConvNetTraining t;
+    t.epochs = 4;
+    t.lr = 0.05;
+    t.weight_decay = 1e-3;
+    t.batch = 5;
+    t.dsa_augment = augment;
+    auto trained = condense::train_matching_convnet(train, 3, o, t, 11);
+    first_weight[augment ? 1 : 0] = trained.p[0];
+    condense::MatchingConvNet ref(1, 8, 8, o, 3, 11, torch::kDouble);
+    std::vector<torch::Tensor> buf(ref.p.size());
+    std::mt19937_64 rng(condense::convnet_order_seed(11)), augment_rng(condense::convnet_augment_seed(11));
+    std::vector<std::int64_t> order(12);
+    int step = 0;
+    for (int epoch = 0; epoch < t.epochs; ++epoch) {
+      const double lr = epoch >= t.epochs / 2 ? t.lr * 0.1 : t.lr;
+      for (std::int64_t i = 0; i < 12; ++i) order[static_cast<std::size_t>(i)] = i;
+      std::shuffle(order.begin(), order.end(), rng);
+      for (std::int64_t b = 0; b < 12; b += t.batch, ++step) {
+        std::vector<std::int64_t> rows(order.begin() + b, order.begin() + std::min<std::int64_t>(b + t.batch, 12));
+        auto idx = torch::tensor(rows, torch::kLong);
+        auto xb = train.x.index_select(0, idx);
+        if (augment) xb = condense::dsa_augment_each(xb, augment_rng);
+        auto loss = torch::nn::functional::cross_entropy(ref.logits(xb), train.y.index_select(0, idx));
+        auto g = torch::autograd::grad({loss}, ref.p);
+        torch::NoGradGuard ng;
+        for (std::size_t k = 0; k < ref.p.size(); ++k) {
+          auto d = g[k] + t.weight_decay * ref.p[k];
+          buf[k] = step == 0 ? d.clone() : buf[k] * 0.9 + d;
+          ref.p[k].sub_(lr * buf[k]);
+        }
       }
     }
+    EXPECT_EQ(step, 12);  // 3 minibatches (5, 5, 2) a epoch
+    for (std::size_t k = 0; k < ref.p.size(); ++k)
+      EXPECT_TRUE(torch::allclose(trained.p[k], ref.p[k], 1e-10, 1e-12)) << "parameter " << k << " augment " << augment;
+    EXPECT_FALSE(torch::allclose(trained.p[0], condense::MatchingConvNet(1, 8, 8, o, 3, 11, torch::kDouble).p[0].detach()));
+    // Accuracy: the share of argmax hits, by hand.
+    auto test = search::blocks_of(images(7, 1, 8, 8), torch::arange(7, torch::kLong) % 3);
+    auto hits = trained.logits(test.x).argmax(1).eq(test.y).sum().item<double>();
+    EXPECT_DOUBLE_EQ(condense::convnet_accuracy(trained, test), hits / 7.0);
   }
-  EXPECT_EQ(step, 12);  // 3 minibatches (5, 5, 2) a epoch
-  for (std::size_t k = 0; k < ref.p.size(); ++k)
-    EXPECT_TRUE(torch::allclose(trained.p[k], ref.p[k], 1e-10, 1e-12)) << "parameter " << k;
-  EXPECT_FALSE(torch::allclose(trained.p[0], condense::MatchingConvNet(1, 8, 8, o, 3, 11, torch::kDouble).p[0].detach()));
-  // Accuracy: the share of argmax hits, by hand.
-  auto test = search::blocks_of(images(7, 1, 8, 8), torch::arange(7, torch::kLong) % 3);
-  auto hits = trained.logits(test.x).argmax(1).eq(test.y).sum().item<double>();
-  EXPECT_DOUBLE_EQ(condense::convnet_accuracy(trained, test), hits / 7.0);
+  EXPECT_FALSE(torch::allclose(first_weight[0], first_weight[1], 1e-6, 1e-6));  // the augmentation acts
+}
+
+TEST(ImageMatching, DsaFamiliesAreDsasTransformsWrittenOutByHand) {
+  torch::manual_seed(5);
+  const std::int64_t H = 6, W = 9;
+  auto x = torch::randn({2, 3, H, W}, torch::kDouble);
+  auto at = [](const torch::Tensor& t, std::int64_t n, std::int64_t c, std::int64_t i, std::int64_t j) {
+    return t[n][c][i][j].item<double>();
+  };
+  condense::DsaParams p;
+  // Colour: brightness + b, then saturation s about the per-pixel channel mean, then contrast k
+  // about the image mean (saturation keeps the channel mean, so that mean is mean(x) + b).
+  p.brightness = 0.3;
+  p.saturation = 1.7;
+  p.contrast = 0.6;
+  auto color = condense::dsa_transform(x, condense::DsaFamily::kColor, p);
+  for (std::int64_t n = 0; n < 2; ++n) {
+    const double image_mean = x[n].mean().item<double>() + p.brightness;
+    for (auto [i, j] : {std::pair<std::int64_t, std::int64_t>{0, 0}, {2, 7}, {5, 8}})
+      for (std::int64_t c = 0; c < 3; ++c) {
+        const double pixel_mean = (at(x, n, 0, i, j) + at(x, n, 1, i, j) + at(x, n, 2, i, j)) / 3 + p.brightness;
+        const double z = (at(x, n, c, i, j) + p.brightness - pixel_mean) * p.saturation + pixel_mean;
+        EXPECT_NEAR(at(color, n, c, i, j), (z - image_mean) * p.contrast + image_mean, 1e-12);
+      }
+  }
+  // Crop: output(i, j) = input(i + 2, j − 3), zero outside.
+  p.shift_h = 2;
+  p.shift_w = -3;
+  auto crop = condense::dsa_transform(x, condense::DsaFamily::kCrop, p);
+  ASSERT_EQ(crop.sizes(), x.sizes());
+  for (std::int64_t i = 0; i < H; ++i)
+    for (std::int64_t j = 0; j < W; ++j) {
+      const bool inside = i + 2 < H && j - 3 >= 0;
+      EXPECT_EQ(at(crop, 1, 2, i, j), inside ? at(x, 1, 2, i + 2, j - 3) : 0.0) << i << "," << j;
+    }
+  // Cutout: a square of round(6/2) = 3 by round(9/2) = 5 centred at (1, 7): rows 0…2, columns 5…9
+  // clipped to 5…8.
+  p.cutout_h = 1;
+  p.cutout_w = 7;
+  auto cut = condense::dsa_transform(x, condense::DsaFamily::kCutout, p);
+  for (std::int64_t i = 0; i < H; ++i)
+    for (std::int64_t j = 0; j < W; ++j)
+      EXPECT_EQ(at(cut, 0, 1, i, j), (i <= 2 && j >= 5) ? 0.0 : at(x, 0, 1, i, j)) << i << "," << j;
+  // Flip: horizontal, or nothing.
+  p.flip = true;
+  auto flip = condense::dsa_transform(x, condense::DsaFamily::kFlip, p);
+  for (std::int64_t j = 0; j < W; ++j) EXPECT_EQ(at(flip, 0, 0, 3, j), at(x, 0, 0, 3, W - 1 - j));
+  p.flip = false;
+  EXPECT_TRUE(torch::equal(condense::dsa_transform(x, condense::DsaFamily::kFlip, p), x));
+  // Scale: on a linear ramp bilinear sampling is exact, so output(i, j) is the ramp at the scaled
+  // normalised coordinates (inside the image for scales below 1).
+  auto ramp = torch::empty({1, 1, H, W}, torch::kDouble);
+  auto f = [](double i, double j) { return 0.3 * i - 0.7 * j + 1.1; };
+  for (std::int64_t i = 0; i < H; ++i)
+    for (std::int64_t j = 0; j < W; ++j) ramp[0][0][i][j] = f(static_cast<double>(i), static_cast<double>(j));
+  p.scale_h = 0.9;
+  p.scale_w = 0.8;
+  auto scaled = condense::dsa_transform(ramp, condense::DsaFamily::kScale, p);
+  for (std::int64_t i = 0; i < H; ++i)
+    for (std::int64_t j = 0; j < W; ++j) {
+      const double v = 0.9 * (-1.0 + 2.0 * static_cast<double>(i) / (H - 1)), u = 0.8 * (-1.0 + 2.0 * static_cast<double>(j) / (W - 1));
+      EXPECT_NEAR(at(scaled, 0, 0, i, j), f((v + 1) * (H - 1) / 2, (u + 1) * (W - 1) / 2), 1e-12) << i << "," << j;
+    }
+  // Rotate by 90° on a square: output(i, j) = input(j, side − 1 − i).
+  auto sq = torch::randn({1, 2, 7, 7}, torch::kDouble);
+  p.angle = M_PI / 2;
+  auto rot = condense::dsa_transform(sq, condense::DsaFamily::kRotate, p);
+  for (std::int64_t i = 0; i < 7; ++i)
+    for (std::int64_t j = 0; j < 7; ++j) EXPECT_NEAR(at(rot, 0, 1, i, j), at(sq, 0, 1, j, 6 - i), 1e-9) << i << "," << j;
+}
+
+TEST(ImageMatching, DsaDrawsOneFamilyAtATimeWithDsasRanges) {
+  std::mt19937_64 rng(3);
+  std::vector<int> count(condense::kDsaFamilies, 0);
+  for (int k = 0; k < 3000; ++k) ++count[static_cast<std::size_t>(condense::draw_dsa_family(rng))];
+  for (int c : count) {  // uniform: 500 each, sd ≈ 20
+    EXPECT_GT(c, 420);
+    EXPECT_LT(c, 580);
+  }
+  // 28 × 28 (Fashion-MNIST): shifts up to round(28/8) = 4 (3.5 rounds up), cutout centres 0…28.
+  std::int64_t shift_lo = 0, shift_hi = 0, centre_lo = 99, centre_hi = 0;
+  int flips = 0;
+  for (int k = 0; k < 3000; ++k) {
+    auto p = condense::draw_dsa_params(rng, 28, 28);
+    ASSERT_GE(p.brightness, -0.5);
+    ASSERT_LE(p.brightness, 0.5);
+    ASSERT_GE(p.saturation, 0.0);
+    ASSERT_LE(p.saturation, 2.0);
+    ASSERT_GE(p.contrast, 0.5);
+    ASSERT_LE(p.contrast, 1.5);
+    ASSERT_GE(std::min(p.scale_h, p.scale_w), 1 / 1.2);
+    ASSERT_LE(std::max(p.scale_h, p.scale_w), 1.2);
+    ASSERT_LE(std::abs(p.angle), 15.0 / 180.0 * M_PI);
+    shift_lo = std::min({shift_lo, p.shift_h, p.shift_w});
+    shift_hi = std::max({shift_hi, p.shift_h, p.shift_w});
+    centre_lo = std::min({centre_lo, p.cutout_h, p.cutout_w});
+    centre_hi = std::max({centre_hi, p.cutout_h, p.cutout_w});
+    flips += p.flip ? 1 : 0;
+  }
+  EXPECT_EQ(shift_lo, -4);
+  EXPECT_EQ(shift_hi, 4);
+  EXPECT_EQ(centre_lo, 0);
+  EXPECT_EQ(centre_hi, 28);
+  EXPECT_GT(flips, 1350);
+  EXPECT_LT(flips, 1650);
+  // While evaluating: one family for the batch, each image its own parameters, in this order.
+  auto x = images(4, 1, 8, 2);
+  std::mt19937_64 a(9), b(9);
+  auto each = condense::dsa_augment_each(x, a);
+  const auto family = condense::draw_dsa_family(b);
+  for (std::int64_t i = 0; i < 4; ++i)
+    EXPECT_TRUE(torch::equal(each[i], condense::dsa_transform(x.narrow(0, i, 1), family, condense::draw_dsa_params(b, 8, 8))[0]));
 }
 
 TEST(ImageMatching, WeightGradientDistanceIsPerOutputUnitCosine) {
@@ -287,23 +410,33 @@ TEST(ImageMatching, WeightGradientDistanceIsPerOutputUnitCosine) {
 
 TEST(ImageMatching, SiameseAugmentIsOneDrawForEveryImageAndDifferentiable) {
   auto x = images(3, 1, 8, 5);
-  // Siamese: the draw does not depend on the batch, so two halves augmented apart equal the whole.
-  auto whole = condense::siamese_augment(x, 11);
-  auto parts = torch::cat({condense::siamese_augment(x.narrow(0, 0, 1), 11), condense::siamese_augment(x.narrow(0, 1, 2), 11)});
-  EXPECT_TRUE(torch::allclose(whole, parts, 1e-12, 1e-12));
-  EXPECT_FALSE(torch::allclose(whole, condense::siamese_augment(x, 12), 1e-6, 1e-6));
-  // The gradient reaches the images and matches central differences (the map is affine in x).
-  auto w = torch::randn_like(x);
-  auto xv = x.clone().requires_grad_(true);
-  (condense::siamese_augment(xv, 11) * w).sum().backward();
-  for (std::int64_t k : {3, 40, 77, 150}) {
-    auto e = torch::zeros_like(x).view(-1);
-    e[k] = 1e-6;
-    auto ev = e.view_as(x);
-    double fd = ((condense::siamese_augment(x + ev, 11) * w).sum() - (condense::siamese_augment(x - ev, 11) * w).sum())
-                    .item<double>() / 2e-6;
-    EXPECT_NEAR(xv.grad().view(-1)[k].item<double>(), fd, 1e-6) << k;
+  using Mode = condense::MatchingOptions::Augmentation;
+  for (auto mode : {Mode::kDsa, Mode::kAllAtOnce}) {
+    int changed = 0;
+    for (std::uint64_t seed = 11; seed < 23; ++seed) {  // DSA's mode draws one family a seed: cover them
+      SCOPED_TRACE(fmt::format("{} seed {}", mode == Mode::kDsa ? "dsa" : "all at once", seed));
+      // Siamese: the draw does not depend on the batch, so two halves augmented apart equal the whole.
+      auto whole = condense::siamese_augment(x, seed, mode);
+      auto parts = torch::cat({condense::siamese_augment(x.narrow(0, 0, 1), seed, mode),
+                               condense::siamese_augment(x.narrow(0, 1, 2), seed, mode)});
+      EXPECT_TRUE(torch::allclose(whole, parts, 1e-12, 1e-12));
+      changed += torch::allclose(whole, x, 1e-6, 1e-6) ? 0 : 1;
+      // The gradient reaches the images and matches central differences (the map is affine in x).
+      auto w = torch::randn_like(x);
+      auto xv = x.clone().requires_grad_(true);
+      (condense::siamese_augment(xv, seed, mode) * w).sum().backward();
+      for (std::int64_t k : {3, 40, 77, 150}) {
+        auto e = torch::zeros_like(x).view(-1);
+        e[k] = 1e-6;
+        auto ev = e.view_as(x);
+        double fd = ((condense::siamese_augment(x + ev, seed, mode) * w).sum() - (condense::siamese_augment(x - ev, seed, mode) * w).sum())
+                        .item<double>() / 2e-6;
+        EXPECT_NEAR(xv.grad().view(-1)[k].item<double>(), fd, 1e-6) << k;
+      }
+    }
+    EXPECT_GE(changed, 9);  // (a flip family draw without the flip leaves x as it is)
   }
+  EXPECT_FALSE(torch::allclose(condense::siamese_augment(x, 11, Mode::kDsa), condense::siamese_augment(x, 11, Mode::kAllAtOnce)));
 }
 
 TEST(ImageMatching, DistributionMatchingOfTheRealSetItselfStaysPut) {

@@ -27,15 +27,9 @@ Tensor sample_rows(const Tensor& rows, std::int64_t count, std::mt19937_64& rng)
   return rows.index_select(0, torch::tensor(all, torch::kLong));
 }
 
-}  // namespace
-
-Tensor weight_gradient_distance(const Tensor& g_real, const Tensor& g_syn, bool conv) {
-  if (!conv) return row_cosine_distance(g_real, g_syn);
-  // A conv weight's output unit is its first index: rows of out × (in·k·k), i.e. columns of the transpose.
-  return row_cosine_distance(g_real.flatten(1).t(), g_syn.flatten(1).t());
-}
-
-Tensor siamese_augment(const Tensor& x, std::uint64_t seed) {
+// hcdc's augmentation up to 2026-12-06 (MatchingOptions::Augmentation::kAllAtOnce): every family
+// in one draw, with its own parameter ranges.
+Tensor augment_all_at_once(const Tensor& x, std::uint64_t seed) {
   std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + 0xD5A);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   const auto n = x.size(0), h = x.size(2), w = x.size(3);
@@ -60,6 +54,103 @@ Tensor siamese_augment(const Tensor& x, std::uint64_t seed) {
   Tensor mask = torch::ones({1, 1, h, w}, x.options());
   mask.narrow(2, std::min(r0, h - ch), ch).narrow(3, std::min(c0, w - cw), cw).zero_();
   return y * mask;
+}
+
+}  // namespace
+
+Tensor weight_gradient_distance(const Tensor& g_real, const Tensor& g_syn, bool conv) {
+  if (!conv) return row_cosine_distance(g_real, g_syn);
+  // A conv weight's output unit is its first index: rows of out × (in·k·k), i.e. columns of the transpose.
+  return row_cosine_distance(g_real.flatten(1).t(), g_syn.flatten(1).t());
+}
+
+DsaFamily draw_dsa_family(std::mt19937_64& rng) {
+  return static_cast<DsaFamily>(std::uniform_int_distribution<int>(0, kDsaFamilies - 1)(rng));
+}
+
+DsaParams draw_dsa_params(std::mt19937_64& rng, std::int64_t height, std::int64_t width) {
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  DsaParams p;
+  p.brightness = u(rng) - 0.5;
+  p.saturation = 2.0 * u(rng);
+  p.contrast = u(rng) + 0.5;
+  // DSA's shifts and cutout sizes round side × ratio to the nearest pixel (int(side · r + 0.5)).
+  const auto shift_h = static_cast<std::int64_t>(static_cast<double>(height) * 0.125 + 0.5);
+  const auto shift_w = static_cast<std::int64_t>(static_cast<double>(width) * 0.125 + 0.5);
+  p.shift_h = std::uniform_int_distribution<std::int64_t>(-shift_h, shift_h)(rng);
+  p.shift_w = std::uniform_int_distribution<std::int64_t>(-shift_w, shift_w)(rng);
+  // The centre ranges over 0…side (DSA: randint(0, side + 1 − size mod 2)).
+  const auto cut_h = static_cast<std::int64_t>(static_cast<double>(height) * 0.5 + 0.5);
+  const auto cut_w = static_cast<std::int64_t>(static_cast<double>(width) * 0.5 + 0.5);
+  p.cutout_h = std::uniform_int_distribution<std::int64_t>(0, height - cut_h % 2)(rng);
+  p.cutout_w = std::uniform_int_distribution<std::int64_t>(0, width - cut_w % 2)(rng);
+  p.flip = u(rng) < 0.5;
+  const double r = 1.2;
+  p.scale_h = u(rng) * (r - 1.0 / r) + 1.0 / r;
+  p.scale_w = u(rng) * (r - 1.0 / r) + 1.0 / r;
+  p.angle = (u(rng) - 0.5) * 2.0 * 15.0 / 180.0 * M_PI;
+  return p;
+}
+
+Tensor dsa_transform(const Tensor& x, DsaFamily family, const DsaParams& p) {
+  const auto n = x.size(0), h = x.size(2), w = x.size(3);
+  auto resample = [&](double a, double b, double c, double d) {  // output (u, v) reads input (a u + b v, c u + d v)
+    Tensor theta = torch::tensor({a, b, 0.0, c, d, 0.0}, torch::kDouble).to(x.scalar_type()).view({1, 2, 3}).expand({n, 2, 3});
+    Tensor grid = F::affine_grid(theta, {n, x.size(1), h, w}, /*align_corners=*/true);
+    return F::grid_sample(x, grid, F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(true));
+  };
+  switch (family) {
+    case DsaFamily::kColor: {
+      Tensor y = x + p.brightness;
+      const Tensor channel_mean = y.mean(1, true);
+      y = (y - channel_mean) * p.saturation + channel_mean;
+      const Tensor image_mean = y.mean({1, 2, 3}, true);
+      return (y - image_mean) * p.contrast + image_mean;
+    }
+    case DsaFamily::kCrop: {
+      // Pad by the shift on each side, then read the window moved by it: zero where it leaves x.
+      const auto ah = std::abs(p.shift_h), aw = std::abs(p.shift_w);
+      Tensor padded = F::pad(x, F::PadFuncOptions({aw, aw, ah, ah}));
+      return padded.narrow(2, ah + p.shift_h, h).narrow(3, aw + p.shift_w, w);
+    }
+    case DsaFamily::kCutout: {
+      const auto size_h = static_cast<std::int64_t>(static_cast<double>(h) * 0.5 + 0.5);
+      const auto size_w = static_cast<std::int64_t>(static_cast<double>(w) * 0.5 + 0.5);
+      // DSA clamps the square's rows and columns into the image; a clamped range is its clipped ends.
+      const auto r0 = std::clamp<std::int64_t>(p.cutout_h - size_h / 2, 0, h - 1);
+      const auto r1 = std::clamp<std::int64_t>(p.cutout_h - size_h / 2 + size_h - 1, 0, h - 1);
+      const auto c0 = std::clamp<std::int64_t>(p.cutout_w - size_w / 2, 0, w - 1);
+      const auto c1 = std::clamp<std::int64_t>(p.cutout_w - size_w / 2 + size_w - 1, 0, w - 1);
+      Tensor mask = torch::ones({1, 1, h, w}, x.options());
+      mask.narrow(2, r0, r1 - r0 + 1).narrow(3, c0, c1 - c0 + 1).zero_();
+      return x * mask;
+    }
+    case DsaFamily::kFlip:
+      return p.flip ? x.flip({3}) : x;
+    case DsaFamily::kScale:  // affine_grid's first row is the width (x) coordinate
+      return resample(p.scale_w, 0.0, 0.0, p.scale_h);
+    case DsaFamily::kRotate: {
+      const double c = std::cos(p.angle), s = std::sin(p.angle);
+      return resample(c, -s, s, c);
+    }
+  }
+  throw std::logic_error("dsa_transform: unknown family");
+}
+
+Tensor siamese_augment(const Tensor& x, std::uint64_t seed, MatchingOptions::Augmentation mode) {
+  if (mode == MatchingOptions::Augmentation::kAllAtOnce) return augment_all_at_once(x, seed);
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + 0xD5B);
+  const DsaFamily family = draw_dsa_family(rng);
+  return dsa_transform(x, family, draw_dsa_params(rng, x.size(2), x.size(3)));
+}
+
+Tensor dsa_augment_each(const Tensor& x, std::mt19937_64& rng) {
+  const DsaFamily family = draw_dsa_family(rng);
+  std::vector<Tensor> out;
+  out.reserve(static_cast<std::size_t>(x.size(0)));
+  for (std::int64_t i = 0; i < x.size(0); ++i)
+    out.push_back(dsa_transform(x.narrow(0, i, 1), family, draw_dsa_params(rng, x.size(2), x.size(3))));
+  return torch::cat(out);
 }
 
 MatchingConvNet::MatchingConvNet(std::int64_t channels, std::int64_t height, std::int64_t width, const MatchingOptions& o,
@@ -122,7 +213,7 @@ MatchingConvNet train_matching_convnet(const search::LabelledBlocks& train, std:
   if (train.x.dim() != 4) throw std::logic_error("train_matching_convnet: the samples are not images");
   MatchingConvNet net(train.x.size(1), train.x.size(2), train.x.size(3), o, num_classes, seed, train.x.scalar_type());
   torch::optim::SGD opt(net.p, torch::optim::SGDOptions(t.lr).momentum(0.9).weight_decay(t.weight_decay));
-  std::mt19937_64 rng(convnet_order_seed(seed));
+  std::mt19937_64 rng(convnet_order_seed(seed)), augment_rng(convnet_augment_seed(seed));
   const auto n = train.x.size(0);
   std::vector<std::int64_t> order(static_cast<std::size_t>(n));
   for (int epoch = 0; epoch < t.epochs; ++epoch) {
@@ -134,7 +225,9 @@ MatchingConvNet train_matching_convnet(const search::LabelledBlocks& train, std:
     for (std::int64_t b = 0; b < n; b += t.batch) {
       const Tensor rows = perm.narrow(0, b, std::min(t.batch, n - b));
       opt.zero_grad();
-      F::cross_entropy(net.logits(train.x.index_select(0, rows)), train.y.index_select(0, rows)).backward();
+      Tensor xb = train.x.index_select(0, rows);
+      if (t.dsa_augment) xb = dsa_augment_each(xb, augment_rng);
+      F::cross_entropy(net.logits(xb), train.y.index_select(0, rows)).backward();
       opt.step();
     }
   }
@@ -189,8 +282,8 @@ SyntheticSet image_matching(const search::LabelledBlocks& real, const std::vecto
         Tensor sc = syn.index_select(0, sr);
         if (augment) {
           const std::uint64_t d = ++draw;
-          rc = siamese_augment(rc, d);
-          sc = siamese_augment(sc, d);
+          rc = siamese_augment(rc, d, o.augmentation);
+          sc = siamese_augment(sc, d, o.augmentation);
         }
         if (dm) {
           torch::NoGradGuard ng_real;

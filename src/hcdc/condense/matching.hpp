@@ -52,6 +52,12 @@ struct MatchingOptions {
   std::int64_t real_batch = 128;
   double image_lr = 0.1;
   double dm_image_lr = 1.0;
+  // The siamese augmentation of DSA and DM (condense/image_matching.hpp): kDsa is DSA's code
+  // (ParamDiffAug's aug_mode 'S': one family per draw, chosen uniformly from colour, crop, cutout,
+  // flip, scale and rotate); kAllAtOnce applies every family in one draw, the form hcdc used up to
+  // 2026-12-06 (its Table 1 / Table 6 DSA and DM figures), kept so those runs can be reproduced.
+  enum class Augmentation { kDsa, kAllAtOnce };
+  Augmentation augmentation = Augmentation::kDsa;
 };
 
 struct SyntheticSet {

@@ -30,6 +30,9 @@ std::any parse_matching(config::StrictTable& m) {
   const auto norm = m.get<std::string>("image_norm", mo.image_norm ? "instance" : "none");
   if (norm != "none" && norm != "instance") m.fail("image_norm", "must be one of none, instance");
   mo.image_norm = norm == "instance";
+  const auto aug = m.get<std::string>("augmentation", "dsa");
+  if (aug != "dsa" && aug != "all") m.fail("augmentation", "must be one of dsa, all");
+  mo.augmentation = aug == "all" ? MatchingOptions::Augmentation::kAllAtOnce : MatchingOptions::Augmentation::kDsa;
   mo.real_batch = m.get<std::int64_t>("real_batch", mo.real_batch);
   mo.image_lr = m.get<double>("image_lr", mo.image_lr);
   mo.dm_image_lr = m.get<double>("dm_image_lr", mo.dm_image_lr);

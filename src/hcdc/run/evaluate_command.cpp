@@ -146,6 +146,7 @@ int convnet_transfer(const JobSpec& job, const condense::GraphTask& task, const 
   ct.weight_decay = t.weight_decay;
   ct.batch = t.batch_size;
   ct.lr_drop = t.lr_drop;
+  ct.dsa_augment = t.dsa_augment;
   search::Candidate net_candidate;
   net_candidate.name = fmt::format("matching-convnet-d{}-w{}{}", mo.image_depth, mo.image_width, mo.image_norm ? "-instance" : "");
   net_candidate.family = "matching-convnet";
@@ -173,6 +174,7 @@ int convnet_transfer(const JobSpec& job, const condense::GraphTask& task, const 
       set_transfer_attrs(f, req, t, "accuracy", comm.size(), seconds);
       f.set_attr("transfer_network", net_candidate.name);
       f.set_attr("transfer_batch_size", t.batch_size);
+      f.set_attr("transfer_augment", std::string(t.dsa_augment ? "dsa" : "none"));
     });
     std::vector<double> test_scores, val_scores;
     for (const auto& r : rows) {

@@ -248,6 +248,11 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
                                    e.space.family));
   to.network = network == "matching-convnet" ? search::TransferSettings::Network::kMatchingConvNet
                                              : search::TransferSettings::Network::kCandidates;
+  const auto augment = tr.get<std::string>("augment", "none");
+  if (augment != "none" && augment != "dsa") tr.fail("augment", "must be one of none, dsa");
+  if (augment == "dsa" && to.network != search::TransferSettings::Network::kMatchingConvNet)
+    tr.fail("augment", "dsa augments the images of network = \"matching-convnet\" only");
+  to.dsa_augment = augment == "dsa";
   to.batch_size = tr.get<std::int64_t>("batch_size", to.batch_size);
   if (to.batch_size < 1) tr.fail("batch_size", "must be >= 1");
   if (to.epochs < 1) tr.fail("epochs", "must be >= 1");

@@ -23,6 +23,9 @@ struct TransferSettings {
   enum class Network { kCandidates, kMatchingConvNet };
   Network network = Network::kCandidates;
   std::int64_t batch_size = 256;  // kMatchingConvNet
+  // kMatchingConvNet: every minibatch through DSA's augmentation (per image; DSA's and DM's
+  // evaluation protocol) instead of none (DC's on Fashion-MNIST).
+  bool dsa_augment = false;
 };
 
 struct TransferScore {
