@@ -90,6 +90,32 @@ class FoldSelection(unittest.TestCase):
         with open(os.path.join(rep, "report.md")) as fh:
             self.assertIn("| early-stop |", fh.read())
 
+    def test_whole_fold_reference_scores_the_same_models_on_the_whole_fold(self):
+        out = tempfile.mkdtemp(dir=os.environ.get("HCDC_TEST_TMP"))
+        args = ["--set", f"job.output_dir={out}", "--set", "folds.whole_fold_reference=true",
+                "--set", 'condense.methods=["random","hcdc"]']
+        r = subprocess.run([HCDC, "run", *args, self.job], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        with h5py.File(os.path.join(out, "results.h5"), "r") as f:
+            cand, proxy = f["rows/candidate"][()], np.array(strs(f["rows/proxy"]))
+            score, loss, test = f["rows/score"][()], f["rows/val_loss"][()], f["rows/test_acc"][()]
+            methods, rho, c_val = strs(f["summary/method"]), f["summary/rho"][()], f["summary/c_val"][()]
+        self.assertEqual(methods, ["random", "random+whole-fold", "early-stop", "hcdc", "hcdc+whole-fold"])
+        self.assertEqual(list(c_val), [6, 20, 6, 6, 20])  # the reference validates on the whole fold: 120 / 6
+        whole = proxy == "whole"
+        truth = np.array([score[whole & (cand == i)].mean() for i in range(6)])
+        for m in ("random", "hcdc"):
+            mine, ref = proxy == f"{m}@10.0%#0", proxy == f"{m}+whole-fold@10.0%#0"
+            a, b = np.argsort(cand[mine]), np.argsort(cand[ref])
+            # The same trained model (S_train^i, seed): the same test score; another validation set.
+            np.testing.assert_array_equal(test[mine][a], test[ref][b])
+            self.assertFalse(np.allclose(loss[mine][a], loss[ref][b]), m)
+            expect = stats.spearmanr(-loss[ref][b], truth)[0]
+            self.assertAlmostEqual(rho[methods.index(m + "+whole-fold")], expect, places=10, msg=m)
+        again = subprocess.run([HCDC, "run", *args, self.job], capture_output=True, text=True)
+        self.assertEqual(again.returncode, 0, again.stderr[-2000:])
+        self.assertEqual((again.stderr + again.stdout).count("reusing the finished run"), 3)
+
     def test_bad_input_exits_2_naming_it(self):
         cases = [
             (["--set", "folds.architecture=9"], "folds.architecture: 9 is not a candidate of the search space"),

@@ -37,6 +37,7 @@ using search::Candidate;
 using search::LabelledBlocks;
 
 constexpr const char* kEarlyStop = "early-stop";
+constexpr const char* kWholeFoldSuffix = "+whole-fold";  // folds.whole_fold_reference
 
 LabelledBlocks rows_of(const LabelledBlocks& d, const std::vector<std::int64_t>& rows) {
   const torch::Tensor r = torch::tensor(rows, torch::kLong);
@@ -200,7 +201,9 @@ int run_fold_selection(const JobSpec& job, const std::string& dataset, dist::Com
 
   const std::string res_path = job.output_dir + "/results.h5";
   const std::string experiment_key = string_digest(job.config_digest + "|" + truth.key);
-  const auto runs_total = static_cast<std::int64_t>(e.budgets.size() * e.seeds.size() * methods.size());
+  const std::size_t references =
+      fs_spec.whole_fold_reference ? methods.size() - static_cast<std::size_t>(std::count(methods.begin(), methods.end(), kEarlyStop)) : 0;
+  const auto runs_total = static_cast<std::int64_t>(e.budgets.size() * e.seeds.size() * (methods.size() + references));
   PriorRuns prior;
   if (fs::exists(res_path)) prior = read_finished_runs(res_path, experiment_key, truth, cands.size(), e.evaluate.proxy_score, true);
   if (prior.foreign)
@@ -222,17 +225,27 @@ int run_fold_selection(const JobSpec& job, const std::string& dataset, dist::Com
     for (auto seed : e.seeds)
       for (const auto& method : methods) {
         const std::string tag = run_tag(method, b, seed);
+        const bool with_reference = fs_spec.whole_fold_reference && method != kEarlyStop;
+        const std::string reference_tag = run_tag(method + kWholeFoldSuffix, b, seed);
         if (auto it = prior.done.find(tag); it != prior.done.end()) {
-          spdlog::info("{}: reusing the finished run in {}", tag, res_path);
-          finished.push_back(it->second);
-          progress.step();
-          continue;
+          auto ref = prior.done.find(reference_tag);
+          if (!with_reference || ref != prior.done.end()) {  // else both again: the reference needs this run's S_train^i
+            spdlog::info("{}: reusing the finished run in {}", tag, res_path);
+            finished.push_back(it->second);
+            if (with_reference) finished.push_back(ref->second);
+            progress.step();
+            continue;
+          }
         }
         const auto [c_train, c_val] = budget_sizes(e, b, n);
-        std::vector<io::ResultRow> rows;
+        std::vector<io::ResultRow> rows, reference_rows;
         auto score = [&](std::size_t i, const LabelledBlocks& tr, const LabelledBlocks& va, const search::TrainSettings& ts) {
           auto r = search::train_and_score(arch, tr, va, &task.test, task.num_classes, static_cast<std::uint64_t>(seed), ts);
           rows.push_back({static_cast<std::int64_t>(i), tag, seed, r.val_score, r.val_loss, r.test_score, r.seconds});
+          if (!with_reference) return;
+          // The same seed, so the same trained model; only the validation set differs.
+          auto w = search::train_and_score(arch, tr, folds.val[i], &task.test, task.num_classes, static_cast<std::uint64_t>(seed), ts);
+          reference_rows.push_back({static_cast<std::int64_t>(i), reference_tag, seed, w.val_score, w.val_loss, w.test_score, w.seconds});
         };
         auto t0 = std::chrono::steady_clock::now();
         double condense_seconds = 0;
@@ -283,6 +296,14 @@ int run_fold_selection(const JobSpec& job, const std::string& dataset, dist::Com
                      history.empty() ? ""
                                      : fmt::format("; alignment loss {:.3f} → {:.3f} over {} S_val steps", history.front(),
                                                    history.back(), history.size()));
+        if (with_reference) {
+          ProxyMetrics w = proxy_metrics(reference_rows, truth, e.evaluate.proxy_score);
+          w.condense_seconds = condense_seconds;
+          const auto fold_size = static_cast<std::int64_t>(folds.val.front().y.size(0));
+          finished.push_back({SummaryRow{method + kWholeFoldSuffix, b, c_train, fold_size, seed, 0, 0, w}, reference_rows});
+          spdlog::info("{}: the same S_train^i scored on the whole fold i: ρ {:.3f} (acc-ρ {:.3f}) regret {:.4f}", reference_tag,
+                       w.rho, w.rho_acc, w.regret);
+        }
         write();
         progress.step();
         if (stop_signal() != 0) {
@@ -305,7 +326,15 @@ int run_fold_selection(const JobSpec& job, const std::string& dataset, dist::Com
                     100 * *std::min_element(truth.val_score.begin(), truth.val_score.end()),
                     100 * *std::max_element(truth.val_score.begin(), truth.val_score.end()), 100 * truth_spread(truth),
                     ceiling, e.evaluate.proxy_score);
-  md += summary_tables(methods, e.budgets, summary, metric);
+  std::vector<std::string> rows_of_table;
+  for (const auto& m : methods) {
+    rows_of_table.push_back(m);
+    if (fs_spec.whole_fold_reference && m != kEarlyStop) rows_of_table.push_back(m + kWholeFoldSuffix);
+  }
+  if (fs_spec.whole_fold_reference)
+    md += "Rows `<method>+whole-fold` are references, not competitors: the method's S_train^i, scored on the whole "
+          "original fold i instead of its S_val^i.\n\n";
+  md += summary_tables(rows_of_table, e.budgets, summary, metric);
   const std::string md_path = job.output_dir + "/summary.md";
   io::write_text_file(md_path, md);
   fmt::print("{}\nresults: {}\ntable: {}\n", md, res_path, md_path);

@@ -20,6 +20,9 @@ namespace hcdc::run {
 //  * hcdc: one S_train from condense.hcdc_train_method over the whole training data, and one
 //    S_val^i per fold learned by condense/fold_validation.hpp ([hcdc] trajectories,
 //    trajectory_steps, lambda_every, theta_lr, sval_lr), starting from c_val images of fold i.
+// With folds.whole_fold_reference every method but early-stop also gets a row
+// "<method>+whole-fold": its S_train^i scored on the whole original fold i (a reference, not a
+// competitor: its c_val is the fold's size).
 // Writes <output_dir>/truth.h5 (cached), results.h5 (schema hcdc.results: candidates are the
 // folds; finished runs are kept when the job is run again) and summary.md. One rank.
 int run_fold_selection(const JobSpec& job, const std::string& dataset, dist::Communicator& comm);
