@@ -220,7 +220,8 @@ int run_fold_selection(const JobSpec& job, const std::string& dataset, dist::Com
                              {experiment_key, runs_total, ceiling, truth.test_score[best_val], best_test});
   };
   install_stop_handlers();
-  Progress progress("folds condense+evaluate", runs_total, 0.0);
+  // Counts the methods' runs (a reference row comes with its method's run).
+  Progress progress("folds condense+evaluate", static_cast<std::int64_t>(e.budgets.size() * e.seeds.size() * methods.size()), 0.0);
   for (double b : e.budgets)
     for (auto seed : e.seeds)
       for (const auto& method : methods) {
