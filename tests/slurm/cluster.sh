@@ -1,29 +1,39 @@
 #!/usr/bin/env bash
-# A private single-node Slurm cluster for the sbatch tests (munge + slurmctld + slurmd from
-# Debian's packages) that lives entirely in one folder: its own slurm.conf (clients find it
-# through SLURM_CONF), munge key and socket, state, spool, logs and pid files, and ports no site
-# uses by default. It never reads or writes /etc and never touches a scheduler already running
-# on the machine.
+# A private Slurm cluster for the sbatch tests (munge + slurmctld + slurmd from Debian's
+# packages) that lives entirely in one folder: its own slurm.conf (clients find it through
+# SLURM_CONF), munge key and socket, state, spool, logs and pid files, and ports no site uses by
+# default. It never reads or writes /etc and never touches a scheduler already running on the
+# machine. It has HCDC_TEST_SLURM_NODES nodes (default 2), hcdc-n0, hcdc-n1, …: one slurmd each
+# (`slurmd -N`, each on its own port), all on this host, so a `--nodes=2` job gets a real two-node
+# allocation (two slurmstepds; Open MPI's mpirun starts a daemon on each node through srun and
+# counts them as two nodes: MPI_COMM_TYPE_SHARED splits them apart).
 #
 #   cluster.sh check          exit 77 (ctest: skipped) with the reason when it cannot run here
 #   cluster.sh start DIR      start it (idempotent for DIR); prints `export SLURM_CONF=...`
 #   cluster.sh stop DIR       stop every daemon it started in DIR (safe to call twice)
 #   cluster.sh env DIR        prints `export SLURM_CONF=...` for DIR
 #
-# Ports: HCDC_TEST_SLURM_PORT (slurmctld; slurmd uses the next one); by default the first pair
-# from 46817 on where nothing listens, so two test runs on one machine do not collide.
+# Ports: HCDC_TEST_SLURM_PORT (slurmctld; node i's slurmd uses the port 1 + i above it); by
+# default the first block from 46817 on where nothing listens, so two test runs on one machine
+# do not collide.
 set -euo pipefail
 
 cmd=${1:?usage: cluster.sh check | start DIR | stop DIR | env DIR}
 dir=${2:-}
 
+nodes=${HCDC_TEST_SLURM_NODES:-2}
+[[ $nodes =~ ^[1-8]$ ]] || { echo "cluster.sh: HCDC_TEST_SLURM_NODES must be 1..8, not '$nodes'" >&2; exit 2; }
+node_names() { local i; for i in $(seq 0 $((nodes - 1))); do echo "hcdc-n$i"; done; }
+
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port_pair() {
-  local p
-  for p in $(seq 46817 2 46897); do
-    if ! listening "$p" && ! listening $((p + 1)); then echo "$p"; return 0; fi
+free_port_block() {  # the controller's port and one per node above it
+  local p i busy
+  for p in $(seq 46817 10 46997); do
+    busy=0
+    for i in $(seq 0 "$nodes"); do listening $((p + i)) && busy=1; done
+    [ $busy -eq 0 ] && { echo "$p"; return 0; }
   done
-  echo "cluster: no free port pair in 46817..46898 (set HCDC_TEST_SLURM_PORT)" >&2
+  echo "cluster: no free port block in 46817..47006 (set HCDC_TEST_SLURM_PORT)" >&2
   return 1
 }
 
@@ -53,7 +63,7 @@ stop() {
   need_dir
   local f pid i
   # Daemons of this folder only: by their pid files, never by name.
-  for f in "$dir/run/slurmd.pid" "$dir/run/slurmctld.pid" "$dir/munge/munged.pid"; do
+  for f in "$dir"/run/slurmd*.pid "$dir/run/slurmctld.pid" "$dir/munge/munged.pid"; do
     if pid_alive "$f"; then
       pid=$(cat "$f")
       kill -TERM "$pid" 2>/dev/null || true
@@ -69,10 +79,12 @@ stop() {
 
 write_config() {
   local host cpus mem port
-  port=${HCDC_TEST_SLURM_PORT:-$(free_port_pair)} || return 1
+  port=${HCDC_TEST_SLURM_PORT:-$(free_port_block)} || return 1
   host=$(hostname -s)
   cpus=$(nproc)
-  mem=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 1024 ))
+  # The host's cores are every node's (jobs on two nodes share them, as oversubscribed ranks
+  # would); its memory is split between the nodes.
+  mem=$(( ($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 1024) / nodes ))
   mkdir -p "$dir/etc" "$dir/munge" "$dir/state" "$dir/spool" "$dir/log" "$dir/run"
   chmod 0700 "$dir/munge"
   if [ ! -s "$dir/munge/munge.key" ]; then
@@ -84,7 +96,6 @@ write_config() {
 ClusterName=hcdc-test
 SlurmctldHost=$host
 SlurmctldPort=$port
-SlurmdPort=$((port + 1))
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -93,9 +104,9 @@ AuthInfo=socket=$dir/munge/munge.socket
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool/%n
 SlurmctldPidFile=$dir/run/slurmctld.pid
-SlurmdPidFile=$dir/run/slurmd.pid
+SlurmdPidFile=$dir/run/slurmd-%n.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
-SlurmdLogFile=$dir/log/slurmd.log
+SlurmdLogFile=$dir/log/slurmd-%n.log
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
@@ -107,18 +118,24 @@ ReturnToService=2
 MpiDefault=none
 JobRequeue=1
 KillWait=30
-# Finished jobs stay visible to `scontrol show job` for the whole test (it waits on their state).
+# Finished jobs stay visible to scontrol show job for the whole test (it waits on their state).
 MinJobAge=3600
-NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
-PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
+$(for i in $(seq 0 $((nodes - 1))); do
+  echo "NodeName=hcdc-n$i NodeHostname=$host NodeAddr=127.0.0.1 Port=$((port + 1 + i)) CPUs=$cpus RealMemory=$mem State=UNKNOWN"
+done)
+PartitionName=debug Nodes=$(node_names | paste -sd,) Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
 CONF
+}
+
+all_idle() {  # every node idle (or running jobs)
+  [ "$(sinfo -h -N -o '%N %T' 2>/dev/null | grep -cE ' (idle|mix|alloc)')" -ge "$nodes" ]
 }
 
 start() {
   check
   need_dir
   export SLURM_CONF="$dir/etc/slurm.conf"
-  if pid_alive "$dir/run/slurmctld.pid" && sinfo -h -o %T 2>/dev/null | grep -qE "idle|mix|alloc"; then
+  if pid_alive "$dir/run/slurmctld.pid" && all_idle; then
     echo "export SLURM_CONF=$SLURM_CONF"
     return 0
   fi
@@ -130,19 +147,18 @@ start() {
     --pid-file="$dir/munge/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed"
   # -c: a fresh controller state every start (no jobs left over from an earlier, killed run).
   "$sbin/slurmctld" -c -f "$SLURM_CONF"
-  "$sbin/slurmd" -f "$SLURM_CONF"
-  local i host
-  host=$(hostname -s)
+  local i n
+  for n in $(node_names); do "$sbin/slurmd" -f "$SLURM_CONF" -N "$n"; done
   for i in $(seq 1 60); do
-    if sinfo -h -o %T 2>/dev/null | grep -qE "idle|mix"; then
+    if all_idle; then
       echo "export SLURM_CONF=$SLURM_CONF"
       return 0
     fi
-    scontrol update nodename="$host" state=resume >/dev/null 2>&1 || true
+    for n in $(node_names); do scontrol update nodename="$n" state=resume >/dev/null 2>&1 || true; done
     sleep 1
   done
   echo "cluster: Slurm did not come up in $dir" >&2
-  tail -n 20 "$dir/log/slurmctld.log" "$dir/log/slurmd.log" "$dir/log/munged.log" >&2 || true
+  tail -n 20 "$dir/log/slurmctld.log" "$dir"/log/slurmd-*.log "$dir/log/munged.log" >&2 || true
   stop >&2
   return 1
 }

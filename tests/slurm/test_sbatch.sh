@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The sbatch path on a real single-node Slurm cluster (started here):
-#  1. slurm/pipeline.sh: generate → condense (2 ranks) ∥ ground truth as a 2-task job array
-#     (each task 2 ranks) → merge → evaluate (reusing the merged ground truth) → analysis,
-#     chained with afterok; every HDF5 output validated; the merged ground truth equals one
-#     computed in a single process.
+# The sbatch path on a real Slurm cluster of two nodes on this host (started here):
+#  1. slurm/pipeline.sh on 2 nodes: generate → condense (4 ranks, 2 a node) ∥ ground truth as a
+#     2-task job array → merge → the experiment (slurm/run.sbatch, 4 ranks on 2 nodes, reusing the
+#     merged ground truth) → analysis, chained with afterok; every HDF5 output validated; each node
+#     holds one copy of the graph's blocks (two leaders, 2 ranks each); the merged ground truth
+#     equals one computed in a single process, and the two-node experiment's results a 1-rank run's.
 #  2. Preemption: USR1 to the batch shell of slurm/condense.sbatch mid-run → checkpoint, exit 3,
 #     requeue, resume; the final S_val equals an uninterrupted run's bitwise (deterministic mode).
 #  3. The whole experiment through slurm/run.sbatch on 2 ranks: USR1 after the first finished run
@@ -127,9 +128,14 @@ wait_requeued() {  # wait_requeued JID OUT: the job requeues itself (Restarts >=
   return 1
 }
 
-# 1. The pipeline.
+# 1. The pipeline, on two nodes.
 cd "$root"
-ids=$(bash slurm/pipeline.sh "$(job pipe 1)" --ntasks 2) || fail "pipeline submission"
+[ "$(sinfo -h -N -o %N | sort -u | wc -l)" -ge 2 ] || fail "the test cluster has fewer than 2 nodes"
+# mpirun takes the rank count and the nodes from the allocation (4 ranks, 2 on each node). The
+# ranks talk over TCP only: Open MPI names its shared-memory transport's files by the host name,
+# which both test nodes share (the ranks of the two nodes would map each other's segments).
+ids=$(OMPI_MCA_btl=self,tcp HCDC_LAUNCH="mpirun --oversubscribe" bash slurm/pipeline.sh "$(job pipe 1)" --nodes 2 --ntasks 4) \
+  || fail "pipeline submission"
 echo "pipeline jobs: $ids"
 wait_jobs $ids || fail "pipeline did not finish"
 for f in "$tmp/pipe/dataset.h5" "$tmp/pipe/condensed-hcdc.h5" "$tmp/pipe/truth-slice-0-of-2.h5" \
@@ -137,7 +143,18 @@ for f in "$tmp/pipe/dataset.h5" "$tmp/pipe/condensed-hcdc.h5" "$tmp/pipe/truth-s
   "$hcdc" validate "$f" || fail "$f does not validate"
 done
 [ -s "$tmp/pipe/summary_py.png" ] && [ -s "$tmp/pipe/summary_py.md" ] || fail "analysis outputs missing"
-grep -q "ground truth: reusing" "$tmp"/evaluate-*.out || fail "hcdc run did not reuse the merged ground truth"
+grep -q "ground truth: reusing" "$tmp"/experiment-*.out || fail "hcdc run did not reuse the merged ground truth"
+for stage in condense experiment; do
+  # Slurm gave the stage two nodes, and each node's first rank built the blocks for its 2 ranks.
+  j=$(echo "$ids" | cut -d' ' -f$([ $stage = condense ] && echo 2 || echo 5))
+  [ "$(scontrol show job -o "$j" | sed -n 's/.* NumNodes=\([0-9]*\) .*/\1/p')" = 2 ] || fail "$stage: not on 2 nodes"
+  [ "$(grep -c "one copy of the blocks per node .* shared by 2 ranks" "$tmp"/$stage-*.out)" = 2 ] \
+    || fail "$stage: not one copy of the blocks on each of the 2 nodes"
+done
+"$hcdc" run "$tmp/pipe.toml" --set "job.output_dir=\"$tmp/pipe-single\"" > "$tmp/pipe-single.log" 2>&1 \
+  || fail "single-process experiment"
+/usr/bin/python3 analysis/compare_results.py "$tmp/pipe-single/results.h5" "$tmp/pipe/results.h5" --runs 2 \
+  || fail "the two-node experiment's results differ from a single-process run's"
 "$hcdc" evaluate "$tmp/pipe.toml" --out "$tmp/truth-single.h5" | grep "evaluate:" || fail "single-process ground truth"
 /usr/bin/python3 - "$tmp" <<'PY' || fail "merged ground truth differs from the single-process one"
 import sys, h5py, numpy as np
@@ -147,7 +164,7 @@ for k in ("candidate", "proxy", "seed", "score", "val_loss", "test_acc"):
     assert np.array_equal(a[k][:], b[k][:]), k
 print("ok: the job array's merged ground truth equals the single-process one")
 PY
-echo "ok: pipeline (7 jobs: import, condense, 2 array tasks, merge, evaluate, analysis) produced valid outputs"
+echo "ok: pipeline on 2 nodes (7 jobs: import, condense, 2 array tasks, merge, experiment, analysis): valid outputs, one copy of the blocks a node, the results of a single-process run"
 
 # 2. Preemption and requeue.
 ref=$(job ref 8)

@@ -2,6 +2,8 @@
 // directly from the edge list (no code shared with GraphOperators).
 #include <gtest/gtest.h>
 
+#include "hcdc/core/error.hpp"
+#include "hcdc/models/decoupled_filter.hpp"
 #include "hcdc/models/named_filters.hpp"
 #include "test_helpers.hpp"
 #include "torch_fixtures.hpp"
@@ -106,6 +108,56 @@ TEST_F(NamedFilters, SparseAndDenseOperatorsGiveTheSameOutputs) {
     auto b = f.model->logits(th, f.lambda, {d.x, dense});
     EXPECT_TRUE(torch::allclose(a, b, 1e-10, 1e-12)) << name;
   }
+}
+
+// The decoupled family's blocks of chosen rows (what a dataset load keeps of a large graph) are
+// the dense filters' hops at those rows, and the rows of the whole-graph blocks bit for bit.
+TEST_F(NamedFilters, PropagatedRowsAreTheDenseHopsOfThoseRows) {
+  auto at = m.a + eye;
+  auto gcn = inv_sqrt_diag(at.sum(1)).mm(at).mm(inv_sqrt_diag(at.sum(1)));
+  auto lt = -inv_sqrt_diag(m.deg).mm(m.a).mm(inv_sqrt_diag(m.deg));  // L̃ = L − I with λmax = 2
+  const std::vector<torch::Tensor> rows{longs({3, 0, 17, 17, 29}), torch::arange(30, torch::kLong),
+                                        torch::empty({0}, torch::kLong)};
+  const int order = 4;
+  for (auto basis : {models::FilterBasis::kMonomial, models::FilterBasis::kChebyshev}) {
+    std::vector<torch::Tensor> hop{d.x};
+    for (int k = 1; k <= order; ++k) {
+      if (basis == models::FilterBasis::kMonomial) hop.push_back(gcn.mm(hop.back()));
+      else hop.push_back(k == 1 ? lt.mm(d.x) : 2 * lt.mm(hop[k - 1]) - hop[k - 2]);
+    }
+    auto got = models::propagate_rows(*d.ops, d.x, basis, order, rows);
+    auto whole = models::propagate_blocks(*d.ops, d.x, basis, order);
+    ASSERT_EQ(got.size(), rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      ASSERT_EQ(got[i].sizes(), (std::vector<std::int64_t>{rows[i].size(0), order + 1, 4}));
+      for (int k = 0; k <= order; ++k)
+        EXPECT_TRUE(torch::allclose(got[i].select(1, k), hop[k].index_select(0, rows[i]), 1e-10, 1e-12))
+            << static_cast<int>(basis) << " row list " << i << " hop " << k;
+      EXPECT_TRUE(torch::equal(got[i], whole.index_select(0, rows[i])));
+    }
+  }
+  EXPECT_THROW(models::propagate_rows(*d.ops, d.x, models::FilterBasis::kGin, 1, rows), SettingError);
+}
+
+// A load that needs one operator builds that one only (a large graph's operators are the bulk of
+// its memory), the same as the full set's, and refuses the others.
+TEST_F(NamedFilters, OneOperatorIsTheFullSetsOperatorAndOnlyThat) {
+  using models::GraphOp;
+  const std::vector<GraphOp> all{GraphOp::kGcn, GraphOp::kSymAdj, GraphOp::kAdj, GraphOp::kMeanAdj};
+  for (auto which : all) {
+    auto one = models::GraphOperators::one_from_csr(30, d.g.indptr, d.g.indices, {}, torch::kDouble, which);
+    EXPECT_TRUE(torch::equal(one.op(which).to_dense(), d.ops->op(which).to_dense())) << static_cast<int>(which);
+    EXPECT_TRUE(torch::equal(one.apply(which, d.x), d.ops->apply(which, d.x))) << static_cast<int>(which);
+    for (auto other : all) {
+      if (other == which) continue;
+      EXPECT_FALSE(one.op(other).defined());
+      EXPECT_THROW(one.apply(other, d.x), std::logic_error);
+    }
+    EXPECT_FALSE(one.targets().defined());
+    EXPECT_FALSE(one.sources().defined());
+  }
+  EXPECT_EQ(models::propagation_operator(models::FilterBasis::kMonomial), GraphOp::kGcn);
+  EXPECT_EQ(models::propagation_operator(models::FilterBasis::kChebyshev), GraphOp::kSymAdj);
 }
 
 TEST_F(NamedFilters, UnknownNamesAndMismatchedDataAreNamed) {

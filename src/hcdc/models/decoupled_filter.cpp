@@ -7,16 +7,36 @@
 
 namespace hcdc::models {
 
-torch::Tensor propagate_blocks(const GraphOperators& g, const torch::Tensor& x, FilterBasis basis, int order) {
-  if (basis != FilterBasis::kMonomial && basis != FilterBasis::kChebyshev)
-    throw SettingError("basis", "decoupled filters use the monomial or chebyshev basis");
-  std::vector<torch::Tensor> blocks{x};
+GraphOp propagation_operator(FilterBasis basis) {
+  if (basis == FilterBasis::kMonomial) return GraphOp::kGcn;
+  if (basis == FilterBasis::kChebyshev) return GraphOp::kSymAdj;
+  throw SettingError("basis", "decoupled filters use the monomial or chebyshev basis");
+}
+
+std::vector<torch::Tensor> propagate_rows(const GraphOperators& g, const torch::Tensor& x, FilterBasis basis, int order,
+                                          const std::vector<torch::Tensor>& rows) {
+  const GraphOp op = propagation_operator(basis);
+  std::vector<torch::Tensor> out;
+  for (const auto& r : rows) out.push_back(torch::empty({r.size(0), order + 1, x.size(1)}, x.options()));
+  auto keep = [&](int k, const torch::Tensor& hop) {
+    for (std::size_t i = 0; i < rows.size(); ++i) out[i].select(1, k).copy_(hop.index_select(0, rows[i]));
+  };
+  keep(0, x);
+  torch::Tensor before, last = x;  // hops k − 2 and k − 1
   for (int k = 1; k <= order; ++k) {
-    if (basis == FilterBasis::kMonomial) blocks.push_back(g.apply(GraphOp::kGcn, blocks.back()));
-    else if (k == 1) blocks.push_back(-g.apply(GraphOp::kSymAdj, x));
-    else blocks.push_back(-2 * g.apply(GraphOp::kSymAdj, blocks[static_cast<size_t>(k - 1)]) - blocks[static_cast<size_t>(k - 2)]);
+    torch::Tensor hop;
+    if (basis == FilterBasis::kMonomial) hop = g.apply(op, last);
+    else if (k == 1) hop = g.apply(op, x).neg_();
+    else hop = g.apply(op, last).mul_(-2).sub_(before);  // T_k = 2 L̃ T_{k−1} − T_{k−2}, L̃ = −SymAdj
+    keep(k, hop);
+    if (basis == FilterBasis::kChebyshev) before = std::move(last);  // the monomial walk needs one hop back only
+    last = std::move(hop);
   }
-  return torch::stack(blocks, 1);
+  return out;
+}
+
+torch::Tensor propagate_blocks(const GraphOperators& g, const torch::Tensor& x, FilterBasis basis, int order) {
+  return propagate_rows(g, x, basis, order, {torch::arange(x.size(0), torch::kLong)}).front();
 }
 
 torch::Tensor mix_blocks(const torch::Tensor& x, const torch::Tensor& lambda) {

@@ -6,14 +6,28 @@
 // This is the search family of the condensation work: a condensed node needs no adjacency for
 // the filter coefficients to stay visible (with an identity adjacency every B_k X would equal X),
 // and original graphs of any size are propagated once.
+#include <vector>
+
 #include "hcdc/models/graph_filter_gnn.hpp"
 #include "hcdc/models/graph_operators.hpp"
 #include "hcdc/models/model_family.hpp"
 
 namespace hcdc::models {
 
+// The one operator the basis's blocks are built from: Â (kGcn) for the monomial basis, the
+// normalised adjacency (kSymAdj, L̃ = −it) for the Chebyshev one; refuses another basis.
+GraphOp propagation_operator(FilterBasis basis);
+
 // [B_0 X, …, B_K X] for the monomial (Â^k) or Chebyshev (T_k(L̃)) basis: n × (K+1) × F.
 torch::Tensor propagate_blocks(const GraphOperators& g, const torch::Tensor& x, FilterBasis basis, int order);
+
+// The same blocks for the given rows only, one |rows[i]| × (K+1) × F tensor per list (e.g. the
+// train, validation and test nodes). The walk covers the whole graph hop by hop but holds only the
+// two hops the basis's recurrence needs, so the peak is ≈ 2 n × F plus the rows kept, where
+// propagate_blocks holds all K+1 hops and their stacked copy (2(K+1) n × F): what bounds memory on
+// a graph whose labelled nodes are a fraction of it. Bitwise equal to propagate_blocks's rows.
+std::vector<torch::Tensor> propagate_rows(const GraphOperators& g, const torch::Tensor& x, FilterBasis basis, int order,
+                                          const std::vector<torch::Tensor>& rows);
 
 // Σ_k λ_k X_k for blocks x (n × K × F) and coefficients λ (K), or for B candidates at once with λ
 // B × K (then B × n × F). Block by block, one multiply and one add per element: LibTorch 1.13's

@@ -1,5 +1,8 @@
 #include "hcdc/models/graph_operators.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace hcdc::models {
 namespace {
 
@@ -16,6 +19,19 @@ torch::Tensor safe_pow(const torch::Tensor& deg, double p) {
 GraphOperators GraphOperators::from_csr(std::int64_t n, const std::vector<std::int64_t>& indptr,
                                         const std::vector<std::int64_t>& indices, const std::vector<float>& weights,
                                         torch::Dtype dtype) {
+  return build(n, indptr, indices, weights, dtype, {GraphOp::kGcn, GraphOp::kSymAdj, GraphOp::kAdj, GraphOp::kMeanAdj},
+               true);
+}
+
+GraphOperators GraphOperators::one_from_csr(std::int64_t n, const std::vector<std::int64_t>& indptr,
+                                            const std::vector<std::int64_t>& indices, const std::vector<float>& weights,
+                                            torch::Dtype dtype, GraphOp which) {
+  return build(n, indptr, indices, weights, dtype, {which}, false);
+}
+
+GraphOperators GraphOperators::build(std::int64_t n, const std::vector<std::int64_t>& indptr,
+                                     const std::vector<std::int64_t>& indices, const std::vector<float>& weights,
+                                     torch::Dtype dtype, const std::vector<GraphOp>& wanted, bool edge_lists) {
   GraphOperators g;
   g.n_ = n;
   const auto nnz = static_cast<std::int64_t>(indices.size());
@@ -24,21 +40,29 @@ GraphOperators GraphOperators::from_csr(std::int64_t n, const std::vector<std::i
     for (auto k = indptr[u]; k < indptr[u + 1]; ++k) row[static_cast<std::size_t>(k)] = u;
   auto opts = torch::TensorOptions().dtype(torch::kLong);
   torch::Tensor r = torch::tensor(row, opts), c = torch::tensor(indices, opts);
+  std::vector<std::int64_t>().swap(row);
   torch::Tensor w = weights.empty() ? torch::ones({nnz}, torch::TensorOptions().dtype(dtype))
                                     : torch::tensor(weights).to(dtype);
   torch::Tensor deg = torch::zeros({n}, w.options()).index_add_(0, r, w);
-  g.adj_ = sparse(n, r, c, w);
-  g.dst_ = g.adj_.indices()[0].contiguous();
-  g.src_ = g.adj_.indices()[1].contiguous();
-  torch::Tensor dis = safe_pow(deg, -0.5);
-  g.sym_ = sparse(n, r, c, dis.index_select(0, r) * w * dis.index_select(0, c));
-  g.mean_ = sparse(n, r, c, safe_pow(deg, -1.0).index_select(0, r) * w);
-  torch::Tensor self = torch::arange(n, opts);
-  torch::Tensor tdeg = deg + 1;
-  torch::Tensor tdis = tdeg.pow(-0.5);
-  g.gcn_ = sparse(n, torch::cat({r, self}), torch::cat({c, self}),
-                  torch::cat({tdis.index_select(0, r) * w * tdis.index_select(0, c), tdis * tdis}));
-  for (GraphOp o : {GraphOp::kGcn, GraphOp::kSymAdj, GraphOp::kAdj, GraphOp::kMeanAdj})
+  auto want = [&](GraphOp o) { return std::find(wanted.begin(), wanted.end(), o) != wanted.end(); };
+  if (want(GraphOp::kAdj) || edge_lists) g.adj_ = sparse(n, r, c, w);
+  if (edge_lists) {
+    g.dst_ = g.adj_.indices()[0].contiguous();
+    g.src_ = g.adj_.indices()[1].contiguous();
+    if (!want(GraphOp::kAdj)) g.adj_ = torch::Tensor();
+  }
+  if (want(GraphOp::kSymAdj)) {
+    torch::Tensor dis = safe_pow(deg, -0.5);
+    g.sym_ = sparse(n, r, c, dis.index_select(0, r) * w * dis.index_select(0, c));
+  }
+  if (want(GraphOp::kMeanAdj)) g.mean_ = sparse(n, r, c, safe_pow(deg, -1.0).index_select(0, r) * w);
+  if (want(GraphOp::kGcn)) {
+    torch::Tensor self = torch::arange(n, opts);
+    torch::Tensor tdis = (deg + 1).pow(-0.5);
+    g.gcn_ = sparse(n, torch::cat({r, self}), torch::cat({c, self}),
+                    torch::cat({tdis.index_select(0, r) * w * tdis.index_select(0, c), tdis * tdis}));
+  }
+  for (GraphOp o : wanted)
     if (SparseMatrix::supports(g.op(o))) g.sparse_[static_cast<std::size_t>(o)] = std::make_shared<SparseMatrix>(g.op(o));
   return g;
 }
@@ -75,6 +99,7 @@ GraphOperators GraphOperators::with_libtorch_products() const {
 }
 
 torch::Tensor GraphOperators::apply(GraphOp o, const torch::Tensor& x) const {
+  if (!op(o).defined()) throw std::logic_error("GraphOperators::apply: an operator one_from_csr did not build");
   const auto& sparse = sparse_[static_cast<std::size_t>(o)];
   return sparse ? sparse->times(x) : torch::mm(op(o), x);
 }

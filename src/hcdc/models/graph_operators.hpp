@@ -27,6 +27,12 @@ class GraphOperators {
   static GraphOperators from_csr(std::int64_t n, const std::vector<std::int64_t>& indptr,
                                  const std::vector<std::int64_t>& indices, const std::vector<float>& weights,
                                  torch::Dtype dtype);
+  // Only operator `which`, without the edge lists: what propagating a decoupled family's blocks
+  // needs. On a large graph every operator is a COO copy of all edges plus its compressed rows
+  // (≈ 0.4 GiB each at 10M edges), so building the four and the edge lists would cost 4–5× this.
+  static GraphOperators one_from_csr(std::int64_t n, const std::vector<std::int64_t>& indptr,
+                                     const std::vector<std::int64_t>& indices, const std::vector<float>& weights,
+                                     torch::Dtype dtype, GraphOp which);
   // From a dense n×n adjacency (no self-loops expected); differentiable in `adj`.
   static GraphOperators from_dense(const torch::Tensor& adj);
 
@@ -34,7 +40,7 @@ class GraphOperators {
   // The same operators with apply() through torch::mm on the COO tensors: the route before
   // SparseMatrix, kept for side-by-side benchmarks and tests.
   GraphOperators with_libtorch_products() const;
-  const torch::Tensor& op(GraphOp op) const;
+  const torch::Tensor& op(GraphOp op) const;  // undefined where one_from_csr did not build it
   // The edges j → i of A (A_ij ≠ 0; no self-loops) as target and source index vectors, for the
   // convolutions that are not linear in A (attention, max aggregation); weights are not used.
   const torch::Tensor& targets() const { return dst_; }
@@ -42,6 +48,9 @@ class GraphOperators {
   std::int64_t num_nodes() const { return n_; }
 
  private:
+  static GraphOperators build(std::int64_t n, const std::vector<std::int64_t>& indptr,
+                              const std::vector<std::int64_t>& indices, const std::vector<float>& weights,
+                              torch::Dtype dtype, const std::vector<GraphOp>& wanted, bool edge_lists);
   std::int64_t n_ = 0;
   torch::Tensor gcn_, sym_, adj_, mean_;
   std::array<std::shared_ptr<const SparseMatrix>, 4> sparse_;  // per GraphOp, for sparse operators

@@ -17,14 +17,23 @@ condense::GraphTask load_graph_task(const std::string& path, const std::string& 
   auto basis = models::parse_filter_basis(basis_name, path, "search.basis");
   auto y = torch::tensor(g.labels, torch::kLong);
   std::shared_ptr<models::GraphOperators> shared_ops;
-  torch::Tensor x, blocks;
+  torch::Tensor x;
+  const std::vector<torch::Tensor> split_rows{torch::tensor(g.splits.train, torch::kLong),
+                                              torch::tensor(g.splits.val, torch::kLong),
+                                              torch::tensor(g.splits.test, torch::kLong)};
+  std::vector<torch::Tensor> split_blocks;  // train, val, test
   {
     // The file's features are viewed, not copied, and the operators go with this scope unless
     // message passing keeps them: on a large graph each is another full copy of the graph.
-    auto ops = models::GraphOperators::from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat);
+    // Decoupled candidates need only the operator of their basis; message passing needs them all.
+    auto ops = message_passing
+                   ? models::GraphOperators::from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat)
+                   : models::GraphOperators::one_from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat,
+                                                          models::propagation_operator(basis));
     x = torch::from_blob(g.features.data(), {g.num_nodes, g.num_features}, torch::kFloat);
     x = normalize_features ? x / x.abs().sum(1, true).clamp_min(1e-12) : (message_passing ? x.clone() : x);
-    blocks = models::propagate_blocks(ops, x, basis, order);
+    // Only the split nodes' blocks are kept (hop by hop): never the whole graph's K+1 hops.
+    split_blocks = models::propagate_rows(ops, x, basis, order, split_rows);
     if (message_passing) shared_ops = std::make_shared<models::GraphOperators>(std::move(ops));
   }
   // The CSR is in the operators (or no longer needed), the features in x (or in the blocks).
@@ -35,12 +44,8 @@ condense::GraphTask load_graph_task(const std::string& path, const std::string& 
     x = torch::Tensor();
     std::vector<float>().swap(g.features);
   }
-  auto sel = [&](const std::vector<std::int64_t>& idx) {
-    auto i = torch::tensor(idx, torch::kLong);
-    return search::blocks_of(blocks.index_select(0, i).contiguous(), y.index_select(0, i));
-  };
-  condense::GraphTask task{sel(g.splits.train), sel(g.splits.val), sel(g.splits.test), g.num_classes, g.num_nodes,
-                           {}, {}, {}};
+  auto sel = [&](std::size_t s) { return search::blocks_of(split_blocks[s], y.index_select(0, split_rows[s])); };
+  condense::GraphTask task{sel(0), sel(1), sel(2), g.num_classes, g.num_nodes, {}, {}, {}};
   if (message_passing) {
     auto nodes_of = [&](const std::vector<std::int64_t>& idx) {
       auto i = torch::tensor(idx, torch::kLong);
