@@ -18,7 +18,7 @@ PACKAGES=(
   libeigen3-dev                     # sparse-times-dense products of graph operators and features
   python3 python3-h5py python3-numpy python3-scipy python3-pandas python3-matplotlib
   dataset-fashion-mnist
-  slurm-wlm slurmctld slurmd slurm-client munge   # the sbatch tests start a single-node cluster
+  slurm-wlm slurmctld slurmd slurm-client munge   # the sbatch tests start a two-node cluster on this host
 )
 
 missing=()
