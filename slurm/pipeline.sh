@@ -13,7 +13,11 @@
 # Prints the job ids; each stage starts only if the ones it needs succeeded (afterok).
 set -euo pipefail
 usage="usage: slurm/pipeline.sh JOB.toml [--planetoid DIR] [--nodes N] [--ntasks M] [--slices S] [--logs DIR]"
-job=${1:?$usage}
+case ${1:-} in
+  -h|--help) echo "$usage"; exit 0 ;;
+  ''|-*) echo "$usage" >&2; exit 2 ;;
+esac
+job=$1
 shift
 planetoid="" nodes=1 ntasks=2 slices=2 logs=$(dirname "$job")
 while [ $# -gt 0 ]; do
@@ -35,15 +39,18 @@ done
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 hcdc=${HCDC:-$root/build/src/hcdc}
-mkdir -p "$logs"
 # The job's output folder, for the analysis stage (hcdc's default where [job] output_dir is unset).
 results=$(/usr/bin/python3 - "$job" <<'PY'
 import sys, tomllib
-with open(sys.argv[1], "rb") as f:
-    j = tomllib.load(f).get("job", {})
+try:
+    with open(sys.argv[1], "rb") as f:
+        j = tomllib.load(f).get("job", {})
+except (OSError, tomllib.TOMLDecodeError) as e:
+    sys.exit(f"slurm/pipeline.sh: {sys.argv[1]}: not a readable TOML job file ({e})")
 print(j.get("output_dir", "results/" + j.get("name", "")))
 PY
-) || { echo "slurm/pipeline.sh: $job: not a readable TOML job file" >&2; exit 2; }
+) || exit 2
+mkdir -p "$logs"
 export HDF5_USE_FILE_LOCKING=${HDF5_USE_FILE_LOCKING:-FALSE}
 
 if [ -n "$planetoid" ]; then
