@@ -88,6 +88,39 @@ TEST(SparseMatrix, SameBitsAtOneAndTwoThreads) {
   EXPECT_LT(rel_err(one, d.mm(z)), 1e-6);
 }
 
+TEST(SparseMatrix, RowsTimesIsThoseRowsOfTheProductBitwise) {
+  const int before = at::get_num_threads();
+  for (torch::Dtype dt : {torch::kDouble, torch::kFloat}) {
+    torch::Tensor d = random_sparse(3000, 400, 0.02, dt, 11);
+    models::SparseMatrix s(d.to_sparse());
+    torch::Tensor z = torch::randn({400, 9}, torch::TensorOptions().dtype(dt));
+    const std::vector<torch::Tensor> lists{longs({3, 3, 0, 2999, 10, 1500}), torch::arange(3000, torch::kLong),
+                                           torch::empty({0}, torch::kLong)};
+    for (int threads : {1, 2}) {
+      at::set_num_threads(threads);
+      torch::Tensor whole = s.times(z);
+      for (const auto& rows : lists) {
+        torch::Tensor got = s.rows_times(rows, z);
+        EXPECT_EQ(got.sizes(), (std::vector<std::int64_t>{rows.size(0), 9}));
+        EXPECT_TRUE(torch::equal(got, whole.index_select(0, rows))) << threads << " threads, " << rows.size(0) << " rows";
+      }
+      EXPECT_LT(rel_err(s.rows_times(lists[0], z).to(torch::kDouble), d.mm(z).index_select(0, lists[0]).to(torch::kDouble)),
+                dt == torch::kDouble ? 1e-14 : 1e-6);
+    }
+    EXPECT_THROW(s.rows_times(longs({0, 3000}), z), std::out_of_range);
+    EXPECT_THROW(s.rows_times(longs({-1}), z), std::out_of_range);
+  }
+  at::set_num_threads(before);
+  // Through the graph operators, sparse and dense alike.
+  SmallGraph g = small_graph(40, 3, 5, 3);
+  auto dense = models::GraphOperators::from_dense(g.ops->op(models::GraphOp::kAdj).to_dense());
+  for (auto o : {models::GraphOp::kGcn, models::GraphOp::kSymAdj}) {
+    torch::Tensor rows = longs({7, 0, 39, 7});
+    EXPECT_TRUE(torch::equal(g.ops->apply_rows(o, rows, g.x), g.ops->apply(o, g.x).index_select(0, rows)));
+    EXPECT_TRUE(torch::equal(dense.apply_rows(o, rows, g.x), dense.apply(o, g.x).index_select(0, rows)));
+  }
+}
+
 TEST(SparseMatrix, WhatItCannotHoldOrMultiplyIsLeftToLibTorch) {
   torch::Tensor d = random_sparse(8, 5, 0.3, torch::kDouble, 7);
   EXPECT_FALSE(models::SparseMatrix::supports(d)) << "dense";

@@ -24,6 +24,17 @@ std::vector<torch::Tensor> propagate_rows(const GraphOperators& g, const torch::
   keep(0, x);
   torch::Tensor before, last = x;  // hops k − 2 and k − 1
   for (int k = 1; k <= order; ++k) {
+    if (k == order) {
+      // The last hop is needed at the kept rows only: computed there, never for the whole graph.
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        torch::Tensor h;
+        if (basis == FilterBasis::kMonomial) h = g.apply_rows(op, rows[i], last);
+        else if (k == 1) h = g.apply_rows(op, rows[i], x).neg_();
+        else h = g.apply_rows(op, rows[i], last).mul_(-2).sub_(before.index_select(0, rows[i]));
+        out[i].select(1, k).copy_(h);
+      }
+      break;
+    }
     torch::Tensor hop;
     if (basis == FilterBasis::kMonomial) hop = g.apply(op, last);
     else if (k == 1) hop = g.apply(op, x).neg_();

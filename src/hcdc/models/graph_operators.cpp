@@ -92,6 +92,13 @@ const torch::Tensor& GraphOperators::op(GraphOp op) const {
   }
 }
 
+torch::Tensor GraphOperators::apply_rows(GraphOp o, const torch::Tensor& rows, const torch::Tensor& x) const {
+  if (!op(o).defined()) throw std::logic_error("GraphOperators::apply_rows: an operator one_from_csr did not build");
+  const auto& sparse = sparse_[static_cast<std::size_t>(o)];
+  torch::NoGradGuard no_grad;
+  return sparse ? sparse->rows_times(rows, x) : apply(o, x).index_select(0, rows);
+}
+
 GraphOperators GraphOperators::with_libtorch_products() const {
   GraphOperators g = *this;
   g.sparse_ = {};

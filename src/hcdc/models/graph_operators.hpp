@@ -37,6 +37,8 @@ class GraphOperators {
   static GraphOperators from_dense(const torch::Tensor& adj);
 
   torch::Tensor apply(GraphOp op, const torch::Tensor& x) const;  // op · x
+  // (op · x)[rows], bitwise; a sparse operator computes those rows only. No gradient.
+  torch::Tensor apply_rows(GraphOp op, const torch::Tensor& rows, const torch::Tensor& x) const;
   // The same operators with apply() through torch::mm on the COO tensors: the route before
   // SparseMatrix, kept for side-by-side benchmarks and tests.
   GraphOperators with_libtorch_products() const;

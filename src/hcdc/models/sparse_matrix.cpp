@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace hcdc::models {
 namespace {
@@ -32,6 +35,33 @@ struct CompressedRows {
     c.row_start = torch::cat({torch::zeros({1}, counts.options()), counts.cumsum(0)}).contiguous();
     c.col = idx[1].contiguous();
     c.val = coalesced.values().contiguous();
+    return c;
+  }
+
+  // The given rows only, in the given order (repeats allowed): each keeps its non-zeros in order.
+  CompressedRows select_rows(const torch::Tensor& which) const {
+    torch::Tensor w = which.to(torch::kLong).contiguous();
+    const std::int64_t m = w.numel();
+    const auto* r = w.data_ptr<std::int64_t>();
+    const auto* start = row_start.data_ptr<std::int64_t>();
+    std::vector<std::int64_t> offsets(static_cast<std::size_t>(m) + 1, 0);
+    for (std::int64_t i = 0; i < m; ++i) {
+      if (r[i] < 0 || r[i] >= rows)
+        throw std::out_of_range("SparseMatrix::rows_times: row " + std::to_string(r[i]) + " of a matrix of " +
+                                std::to_string(rows) + " rows");
+      offsets[static_cast<std::size_t>(i) + 1] = offsets[static_cast<std::size_t>(i)] + start[r[i] + 1] - start[r[i]];
+    }
+    std::vector<std::int64_t> entries;
+    entries.reserve(static_cast<std::size_t>(offsets.back()));
+    for (std::int64_t i = 0; i < m; ++i)
+      for (auto k = start[r[i]]; k < start[r[i] + 1]; ++k) entries.push_back(k);
+    CompressedRows c;
+    c.rows = m;
+    c.cols = cols;
+    c.row_start = torch::tensor(offsets, torch::kLong);
+    torch::Tensor e = torch::tensor(entries, torch::kLong);
+    c.col = col.index_select(0, e).contiguous();
+    c.val = val.index_select(0, e).contiguous();
     return c;
   }
 };
@@ -135,6 +165,20 @@ SparseMatrix::SparseMatrix(const torch::Tensor& s) : storage_(std::make_shared<S
 }
 
 torch::Tensor SparseMatrix::times(const torch::Tensor& z) const { return product(storage_, false, z); }
+
+torch::Tensor SparseMatrix::rows_times(const torch::Tensor& rows, const torch::Tensor& z) const {
+  const torch::Tensor& coo = storage_->coo;
+  if (z.dim() != 2 || z.layout() != torch::kStrided || !z.device().is_cpu() || z.scalar_type() != coo.scalar_type() ||
+      z.size(0) != coo.size(1))
+    return times(z).index_select(0, rows.to(torch::kLong));  // LibTorch's route, and its own errors
+  torch::NoGradGuard no_grad;
+  const CompressedRows sub = storage_->s.select_rows(rows);
+  torch::Tensor zc = z.contiguous();
+  torch::Tensor out = torch::empty({sub.rows, zc.size(1)}, zc.options());
+  if (zc.scalar_type() == torch::kFloat) multiply<float>(sub, zc, out);
+  else multiply<double>(sub, zc, out);
+  return out;
+}
 
 const torch::Tensor& SparseMatrix::coo() const { return storage_->coo; }
 

@@ -30,6 +30,10 @@ class SparseMatrix {
   // S·z for a 2-D dense z. Differentiable in z (S is a constant). A z this class cannot multiply
   // (another dtype or device) goes to torch::mm, as before.
   torch::Tensor times(const torch::Tensor& z) const;
+  // (S·z)[rows] without the other rows: bitwise the same rows (each is summed over its own
+  // non-zeros in the same order). For constant propagation: no gradient. A row out of range throws
+  // std::out_of_range.
+  torch::Tensor rows_times(const torch::Tensor& rows, const torch::Tensor& z) const;
   // The coalesced COO tensor it was built from.
   const torch::Tensor& coo() const;
 
