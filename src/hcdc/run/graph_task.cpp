@@ -30,16 +30,18 @@ condense::GraphTask load_graph_task(const std::string& path, const std::string& 
                    ? models::GraphOperators::from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat)
                    : models::GraphOperators::one_from_csr(g.num_nodes, g.indptr, g.indices, g.weights, torch::kFloat,
                                                           models::propagation_operator(basis));
+    // The operators hold the graph now: the file's CSR goes before the propagation's hops do.
+    std::vector<std::int64_t>().swap(g.indptr);
+    std::vector<std::int64_t>().swap(g.indices);
+    std::vector<float>().swap(g.weights);
     x = torch::from_blob(g.features.data(), {g.num_nodes, g.num_features}, torch::kFloat);
     x = normalize_features ? x / x.abs().sum(1, true).clamp_min(1e-12) : (message_passing ? x.clone() : x);
+    if (normalize_features || message_passing) std::vector<float>().swap(g.features);  // x is a copy, not a view
     // Only the split nodes' blocks are kept (hop by hop): never the whole graph's K+1 hops.
     split_blocks = models::propagate_rows(ops, x, basis, order, split_rows);
     if (message_passing) shared_ops = std::make_shared<models::GraphOperators>(std::move(ops));
   }
-  // The CSR is in the operators (or no longer needed), the features in x (or in the blocks).
-  std::vector<std::int64_t>().swap(g.indptr);
-  std::vector<std::int64_t>().swap(g.indices);
-  std::vector<float>().swap(g.weights);
+  // The features are in x (message passing) or in the blocks.
   if (!message_passing) {
     x = torch::Tensor();
     std::vector<float>().swap(g.features);
