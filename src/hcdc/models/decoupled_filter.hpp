@@ -22,10 +22,11 @@ GraphOp propagation_operator(FilterBasis basis);
 torch::Tensor propagate_blocks(const GraphOperators& g, const torch::Tensor& x, FilterBasis basis, int order);
 
 // The same blocks for the given rows only, one |rows[i]| × (K+1) × F tensor per list (e.g. the
-// train, validation and test nodes). The walk covers the whole graph hop by hop but holds only the
-// two hops the basis's recurrence needs, so the peak is ≈ 2 n × F plus the rows kept, where
-// propagate_blocks holds all K+1 hops and their stacked copy (2(K+1) n × F): what bounds memory on
-// a graph whose labelled nodes are a fraction of it. Bitwise equal to propagate_blocks's rows.
+// train, validation and test nodes). The walk covers the whole graph hop by hop, holding only the
+// hops the basis's recurrence needs (one back for monomial, two for Chebyshev), and computes the
+// last hop at the kept rows only, so the peak is ≈ 2 n × F plus the rows kept; stacking every hop
+// of every node would take 2(K+1) n × F. What bounds memory on a graph whose labelled nodes are a
+// fraction of it. Bitwise equal to the rows of the whole graph's blocks.
 std::vector<torch::Tensor> propagate_rows(const GraphOperators& g, const torch::Tensor& x, FilterBasis basis, int order,
                                           const std::vector<torch::Tensor>& rows);
 
