@@ -72,6 +72,14 @@ TEST_F(JobFile, CommandLineOverridesReplaceAndAddKeysAndAreRecorded) {
   EXPECT_EQ(run::parse_job_file(p, {"hcdc.g_t_theta=\"t_train\""}).experiment.hcdc.g_t_theta, condense::GtTheta::kTTrain);
   EXPECT_EQ(k.experiment.hcdc.g_t_theta, condense::GtTheta::kSTrain);  // the default
   expect_input_error([&] { run::parse_job_file(p, {"hcdc.g_t_theta=\"val\""}); }, "hcdc.g_t_theta", "must be one of");
+  using Start = condense::HcdcOptions::SvalStart;
+  EXPECT_EQ(k.experiment.hcdc.sval_start, Start::kAuto);  // the default
+  EXPECT_EQ(run::parse_job_file(p, {"hcdc.sval_start=\"validation\""}).experiment.hcdc.sval_start, Start::kValidation);
+  EXPECT_EQ(run::parse_job_file(p, {"hcdc.sval_start=\"noise\""}).experiment.hcdc.sval_start, Start::kNoise);
+  expect_input_error([&] { run::parse_job_file(p, {"hcdc.sval_start=\"real\""}); }, "hcdc.sval_start", "must be one of");
+  // Message passing needs S_val's real nodes for its structure.
+  expect_input_error([&] { run::parse_job_file(p, {"search.family=\"coupled-filter\"", "hcdc.sval_start=\"noise\""}); },
+                     "hcdc.sval_start", "passes messages");
 }
 
 TEST_F(JobFile, UnknownKeyIsNamed) {

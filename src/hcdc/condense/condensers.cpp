@@ -50,6 +50,13 @@ CondenseSettings val_settings(const CondenseSettings& s) {
   return v;
 }
 
+// Whether HCDC's S_val starts from real validation samples (HcdcOptions::sval_start).
+bool sval_starts_real(const GraphTask& task, const CondenseSettings& s) {
+  using Start = HcdcOptions::SvalStart;
+  if (s.hcdc.sval_start == Start::kAuto) return s.message_passing || is_image_task(task);
+  return s.hcdc.sval_start == Start::kValidation;
+}
+
 // The paper's letter: c_train + c_val nodes from the training pool, split at random keeping the
 // original train:val ratio.
 CondensedPair paper_ratio_pair(const GraphTask& task, const CondenseSettings& s) {
@@ -80,9 +87,13 @@ CondensedPair paper_ratio_pair(const GraphTask& task, const CondenseSettings& s)
 
 HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
   HcdcStart h;
+  const bool real_start = sval_starts_real(task, s);
   if (s.message_passing) {
     // S_train and S_val's starting nodes are real nodes (S_val's from the validation split) with
     // the structure they induce; HCDC then learns S_val's features on that structure.
+    if (!real_start)
+      throw SettingError("hcdc.sval_start", "message-passing candidates start S_val from real validation nodes (the "
+                                       "structure comes from them): 'validation' or 'auto', not 'noise'");
     if (!is_coreset(s.hcdc_train_method))
       throw SettingError("hcdc_train_method", fmt::format("message-passing candidates need real nodes to start from: a "
                                                           "coreset (random, kcenter, herding), not '{}'",
@@ -98,13 +109,16 @@ HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
   }
   auto strain = standard(task, s.hcdc_train_method, s.c_train, s);
   h.adjacency = strain.adjacency;
-  if (is_image_task(task)) {
-    // Images: S_val starts as real validation images, a seeded class-balanced random pick. Noise
-    // at the data's per-pixel scale is far off the images: the Table-1 run that started there
-    // learned an S_val on which every candidate's loss was 3–20 nats and ranked backwards.
-    auto sval = standard(validation_pool(task), "random", s.c_val, val_settings(s));
+  h.data = {task.train, task.val, strain.set, torch::Tensor(), task.num_classes, nullptr};
+  if (real_start) {
+    // Images: a seeded class-balanced random pick of validation images. Noise at the data's
+    // per-pixel scale is far off the images: the Table-1 run that started there learned an S_val
+    // on which every candidate's loss was 3–20 nats and ranked backwards. Feature blocks: the
+    // validation rows the S_train method picks, i.e. the S_val of that method's own pair.
+    auto sval = standard(validation_pool(task), is_image_task(task) ? "random" : s.hcdc_train_method, s.c_val,
+                         val_settings(s));
     h.s_val_init = sval.set.x.clone();
-    h.data = {task.train, task.val, strain.set, sval.set.y, task.num_classes, nullptr};
+    h.data.s_val_y = sval.set.y;
     return h;
   }
   // S_val: labels in proportion to the original validation classes; features random at the scale
@@ -121,7 +135,7 @@ HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
   std::vector<double> noise(static_cast<std::size_t>(s.c_val * mu.numel()));
   for (auto& v : noise) v = g(rng);
   h.s_val_init = mu + sd * torch::tensor(noise, torch::kDouble).to(mu.scalar_type()).view(val_shape);
-  h.data = {task.train, task.val, strain.set, torch::tensor(y, torch::kLong), task.num_classes, nullptr};
+  h.data.s_val_y = torch::tensor(y, torch::kLong);
   return h;
 }
 
@@ -206,9 +220,10 @@ std::string infeasibility(const GraphTask& task, const CondenseSettings& s) {
     allocate_per_class(to_vec(task.train.y), task.num_classes, together ? s.c_train + s.c_val : s.c_train, coreset,
                        "budgets");
     if (!together)
-      // (HCDC on images starts S_val from distinct real validation images.)
-      allocate_per_class(to_vec(task.val.y), task.num_classes, s.c_val, hcdc ? is_image_task(task) : coreset,
-                         "val_fraction");
+      // (HCDC starting from real validation samples needs distinct ones: a random pick on images,
+      // otherwise the S_train method's.)
+      allocate_per_class(to_vec(task.val.y), task.num_classes, s.c_val,
+                         hcdc ? sval_starts_real(task, s) && (is_image_task(task) || coreset) : coreset, "val_fraction");
   } catch (const SettingError& e) {
     return e.what_only();
   }

@@ -67,9 +67,10 @@ struct CondensedPair {
   int solves = 0, skipped_solves = 0;  // hcdc: hypergradient solves, and those that diverged
 };
 
-// HCDC's starting point: S_train from the chosen standard method and a seeded S_val: random features
-// at the data's scale for feature blocks, real validation images (a random class-balanced pick) for
-// images, real validation nodes for message passing.
+// HCDC's starting point: S_train from the chosen standard method and a seeded S_val, as
+// HcdcOptions::sval_start says: random features at the data's scale, or real validation samples
+// (a random class-balanced pick of images; the S_train method's pick of validation rows or nodes).
+// By default real samples for images and message passing, noise for feature blocks.
 struct HcdcStart {
   HcdcData data;
   torch::Tensor s_val_init;
