@@ -227,6 +227,7 @@ TEST_F(Condense, HcdcLowersTheAlignmentLossAndRaisesRankingOverItsRandomStart) {
   s.hcdc.trajectory_steps = 40;
   s.hcdc.lambda_every = 10;
   s.hcdc.sval_lr = 0.05;
+  s.hcdc.sval_start = condense::HcdcOptions::SvalStart::kNoise;  // Algorithm 1's random start
   auto before_settings = s;
   before_settings.hcdc.outer_iterations = 1;
   before_settings.hcdc.sval_lr = 1e-12;  // effectively the random initialisation
@@ -347,11 +348,10 @@ TEST_F(Condense, CoresetsTakeSTrainFromTrainingAndSValFromValidationNodes) {
   }
 }
 
-TEST_F(Condense, HcdcValidationStartIsTheSTrainMethodsOwnPairAndTheDefaultStartIsNoise) {
-  // sval_start = validation: HCDC starts from exactly the pair its S_train method hands in.
+TEST_F(Condense, HcdcStartsFromTheSTrainMethodsOwnPairOrFromNoise) {
+  // The default start (sval_start = validation): exactly the pair HCDC's S_train method hands in.
   auto s = settings("hcdc");
   s.hcdc_train_method = "herding";
-  s.hcdc.sval_start = condense::HcdcOptions::SvalStart::kValidation;
   const auto start = condense::prepare_hcdc(task, s);
   const auto herding = condense::condense(task, settings("herding"));
   EXPECT_TRUE(torch::equal(start.s_val_init, herding.s_val.x));
@@ -359,15 +359,13 @@ TEST_F(Condense, HcdcValidationStartIsTheSTrainMethodsOwnPairAndTheDefaultStartI
   EXPECT_TRUE(torch::equal(start.data.s_train.x, herding.s_train.x));
   // ... and learns away from it.
   EXPECT_FALSE(torch::allclose(condense::condense(task, s).s_val.x, herding.s_val.x));
-  // The default on feature blocks (auto) and noise: no S_val row is a validation node's.
-  for (auto start_kind : {condense::HcdcOptions::SvalStart::kAuto, condense::HcdcOptions::SvalStart::kNoise}) {
-    auto n = settings("hcdc");
-    n.hcdc.sval_start = start_kind;
-    for (auto r : rows_in(condense::prepare_hcdc(task, n).s_val_init, task.val.x)) EXPECT_LT(r, 0);
-    // Noise labels need no distinct nodes; a real start does: 150 from 120 validation nodes.
-    n.c_val = 150;
-    EXPECT_EQ(condense::infeasibility(task, n), "");
-  }
+  // sval_start = noise: no S_val row is a validation node's.
+  auto n = settings("hcdc");
+  n.hcdc.sval_start = condense::HcdcOptions::SvalStart::kNoise;
+  for (auto r : rows_in(condense::prepare_hcdc(task, n).s_val_init, task.val.x)) EXPECT_LT(r, 0);
+  // Noise labels need no distinct nodes; a real start does: 150 from 120 validation nodes.
+  n.c_val = 150;
+  EXPECT_EQ(condense::infeasibility(task, n), "");
   s.c_val = 150;
   EXPECT_NE(condense::infeasibility(task, s), "");
 }

@@ -73,8 +73,7 @@ TEST_F(JobFile, CommandLineOverridesReplaceAndAddKeysAndAreRecorded) {
   EXPECT_EQ(k.experiment.hcdc.g_t_theta, condense::GtTheta::kSTrain);  // the default
   expect_input_error([&] { run::parse_job_file(p, {"hcdc.g_t_theta=\"val\""}); }, "hcdc.g_t_theta", "must be one of");
   using Start = condense::HcdcOptions::SvalStart;
-  EXPECT_EQ(k.experiment.hcdc.sval_start, Start::kAuto);  // the default
-  EXPECT_EQ(run::parse_job_file(p, {"hcdc.sval_start=\"validation\""}).experiment.hcdc.sval_start, Start::kValidation);
+  EXPECT_EQ(k.experiment.hcdc.sval_start, Start::kValidation);  // the default
   EXPECT_EQ(run::parse_job_file(p, {"hcdc.sval_start=\"noise\""}).experiment.hcdc.sval_start, Start::kNoise);
   expect_input_error([&] { run::parse_job_file(p, {"hcdc.sval_start=\"real\""}); }, "hcdc.sval_start", "must be one of");
   // Message passing needs S_val's real nodes for its structure.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -51,11 +52,7 @@ CondenseSettings val_settings(const CondenseSettings& s) {
 }
 
 // Whether HCDC's S_val starts from real validation samples (HcdcOptions::sval_start).
-bool sval_starts_real(const GraphTask& task, const CondenseSettings& s) {
-  using Start = HcdcOptions::SvalStart;
-  if (s.hcdc.sval_start == Start::kAuto) return s.message_passing || is_image_task(task);
-  return s.hcdc.sval_start == Start::kValidation;
-}
+bool sval_starts_real(const CondenseSettings& s) { return s.hcdc.sval_start == HcdcOptions::SvalStart::kValidation; }
 
 // The paper's letter: c_train + c_val nodes from the training pool, split at random keeping the
 // original train:val ratio.
@@ -83,17 +80,15 @@ CondensedPair paper_ratio_pair(const GraphTask& task, const CondenseSettings& s)
   return out;
 }
 
-}  // namespace
-
-HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
+HcdcStart hcdc_start(const GraphTask& task, const CondenseSettings& s) {
   HcdcStart h;
-  const bool real_start = sval_starts_real(task, s);
+  const bool real_start = sval_starts_real(s);
   if (s.message_passing) {
     // S_train and S_val's starting nodes are real nodes (S_val's from the validation split) with
     // the structure they induce; HCDC then learns S_val's features on that structure.
     if (!real_start)
       throw SettingError("hcdc.sval_start", "message-passing candidates start S_val from real validation nodes (the "
-                                       "structure comes from them): 'validation' or 'auto', not 'noise'");
+                                       "structure comes from them): 'validation', not 'noise'");
     if (!is_coreset(s.hcdc_train_method))
       throw SettingError("hcdc_train_method", fmt::format("message-passing candidates need real nodes to start from: a "
                                                           "coreset (random, kcenter, herding), not '{}'",
@@ -136,6 +131,26 @@ HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
   for (auto& v : noise) v = g(rng);
   h.s_val_init = mu + sd * torch::tensor(noise, torch::kDouble).to(mu.scalar_type()).view(val_shape);
   h.data.s_val_y = torch::tensor(y, torch::kLong);
+  return h;
+}
+
+}  // namespace
+
+HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
+  HcdcStart h = hcdc_start(task, s);
+  // Adam moves every entry of S_val by about sval_lr per update whatever the gradient's size, so
+  // sval_lr against the start's scale is how far one update carries S_val. On Cora a real start
+  // ranked best at 0.02× its rms entry and was wrecked at 4× (docs/results/sval_start.md).
+  const double rms = h.s_val_init.to(torch::kDouble).pow(2).mean().sqrt().item<double>();
+  const double ratio = rms > 0 ? s.hcdc.sval_lr / rms : std::numeric_limits<double>::infinity();
+  const char* from = sval_starts_real(s) ? "real validation samples" : "noise";
+  if (ratio > 0.5)
+    spdlog::warn("hcdc: S_val starts from {} with entries of {:.3g} rms; hcdc.sval_lr {:.3g} moves each entry by {:.2g}x "
+                 "that per update, so S_val leaves the data's scale within a few updates",
+                 from, rms, s.hcdc.sval_lr, ratio);
+  else
+    spdlog::info("hcdc: S_val starts from {} (entries {:.3g} rms); hcdc.sval_lr {:.3g} = {:.2g}x that per update", from,
+                 rms, s.hcdc.sval_lr, ratio);
   return h;
 }
 
@@ -223,7 +238,7 @@ std::string infeasibility(const GraphTask& task, const CondenseSettings& s) {
       // (HCDC starting from real validation samples needs distinct ones: a random pick on images,
       // otherwise the S_train method's.)
       allocate_per_class(to_vec(task.val.y), task.num_classes, s.c_val,
-                         hcdc ? sval_starts_real(task, s) && (is_image_task(task) || coreset) : coreset, "val_fraction");
+                         hcdc ? sval_starts_real(s) && (is_image_task(task) || coreset) : coreset, "val_fraction");
   } catch (const SettingError& e) {
     return e.what_only();
   }

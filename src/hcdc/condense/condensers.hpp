@@ -68,9 +68,9 @@ struct CondensedPair {
 };
 
 // HCDC's starting point: S_train from the chosen standard method and a seeded S_val, as
-// HcdcOptions::sval_start says: random features at the data's scale, or real validation samples
-// (a random class-balanced pick of images; the S_train method's pick of validation rows or nodes).
-// By default real samples for images and message passing, noise for feature blocks.
+// HcdcOptions::sval_start says: real validation samples (by default; a random class-balanced pick
+// of images, the S_train method's pick of validation rows or nodes) or random features at the
+// data's scale. Logs the start's scale against hcdc.sval_lr.
 struct HcdcStart {
   HcdcData data;
   torch::Tensor s_val_init;

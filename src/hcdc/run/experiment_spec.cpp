@@ -211,15 +211,14 @@ ExperimentSpec parse_experiment(config::StrictTable& top) {
   if (!(ho.gdas_temperature > 0 && std::isfinite(ho.gdas_temperature))) h.fail("gdas_temperature", "must be > 0");
   ho.gdas_start_logit = h.get<double>("gdas_start_logit", ho.gdas_start_logit);
   if (!std::isfinite(ho.gdas_start_logit)) h.fail("gdas_start_logit", "must be a finite number");
-  const auto start = h.get<std::string>("sval_start", "auto");
+  const auto start = h.get<std::string>("sval_start", "validation");
   using Start = condense::HcdcOptions::SvalStart;
-  if (start == "auto") ho.sval_start = Start::kAuto;
-  else if (start == "noise") ho.sval_start = Start::kNoise;
+  if (start == "noise") ho.sval_start = Start::kNoise;
   else if (start == "validation") ho.sval_start = Start::kValidation;
-  else h.fail("sval_start", "must be one of auto, noise, validation");
+  else h.fail("sval_start", "must be one of validation, noise");
   if (ho.sval_start == Start::kNoise && search::is_message_passing(e.space.family))
     h.fail("sval_start", fmt::format("search.family {} passes messages over S_val's real validation nodes: "
-                                     "'validation' or 'auto', not 'noise'", e.space.family));
+                                     "'validation', not 'noise'", e.space.family));
   ho.solver = condense::kHcdcSolverDefaults;
   parse_solver_keys(h, "solver", ho.solver);
   if (e.hcdc_trajectories < 1) h.fail("trajectories", "must be >= 1");
