@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""One row per (results folder, method): mean ± sd over seeds of ρ (by S_val loss), accuracy-ρ and
+"""One row per (results folder, method): mean ± sample sd over seeds of ρ (by S_val loss), accuracy-ρ and
 Perf at each budget, from each folder's results.h5. Used for docs/results/sval_start.md:
 
     benchmarks/sval_start_table.py LABEL=DIR [LABEL=DIR ...]
@@ -20,7 +20,7 @@ def rows(label, folder):
         for b in sorted(set(budget)):
             pick = [i for i in range(len(method)) if method[i] == m and budget[i] == b]
             r, a, p = rho[pick], rho_acc[pick], 100 * perf[pick]
-            cells.append(f"{r.mean():.2f} ± {r.std():.2f} | {a.mean():.2f} | {p.mean():.1f}")
+            cells.append(f"{r.mean():.2f} ± {r.std(ddof=1) if len(r) > 1 else 0:.2f} | {a.mean():.2f} | {p.mean():.1f}")
         yield f"| {label} | {m} | " + " | ".join(cells) + " |", sorted(set(budget))
 
 

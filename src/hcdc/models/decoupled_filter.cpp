@@ -22,27 +22,29 @@ std::vector<torch::Tensor> propagate_rows(const GraphOperators& g, const torch::
     for (std::size_t i = 0; i < rows.size(); ++i) out[i].select(1, k).copy_(hop.index_select(0, rows[i]));
   };
   keep(0, x);
-  torch::Tensor before, last = x;  // hops k − 2 and k − 1
-  for (int k = 1; k <= order; ++k) {
-    if (k == order) {
-      // The last hop is needed at the kept rows only: computed there, never for the whole graph.
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        torch::Tensor h;
-        if (basis == FilterBasis::kMonomial) h = g.apply_rows(op, rows[i], last);
-        else if (k == 1) h = g.apply_rows(op, rows[i], x).neg_();
-        else h = g.apply_rows(op, rows[i], last).mul_(-2).sub_(before.index_select(0, rows[i]));
-        out[i].select(1, k).copy_(h);
-      }
-      break;
-    }
-    torch::Tensor hop;
-    if (basis == FilterBasis::kMonomial) hop = g.apply(op, last);
-    else if (k == 1) hop = g.apply(op, x).neg_();
-    else hop = g.apply(op, last).mul_(-2).sub_(before);  // T_k = 2 L̃ T_{k−1} − T_{k−2}, L̃ = −SymAdj
+  // Hop k from hops k − 1 (`last`) and k − 2 (`before`), `apply` being the operator on the whole
+  // graph or at some rows (`before` then at those rows too): one recurrence for both.
+  auto next_hop = [basis](int k, const auto& apply, const torch::Tensor& last, const torch::Tensor& before) {
+    if (basis == FilterBasis::kMonomial) return apply(last);
+    if (k == 1) return apply(last).neg_();          // T_1 = L̃ X, L̃ = −SymAdj
+    return apply(last).mul_(-2).sub_(before);       // T_k = 2 L̃ T_{k−1} − T_{k−2}
+  };
+  const bool two_back = basis == FilterBasis::kChebyshev;  // the monomial walk needs one hop back only
+  torch::Tensor before, last = x;                           // hops k − 2 and k − 1
+  for (int k = 1; k < order; ++k) {
+    torch::Tensor hop = next_hop(k, [&](const torch::Tensor& t) { return g.apply(op, t); }, last, before);
     keep(k, hop);
-    if (basis == FilterBasis::kChebyshev) before = std::move(last);  // the monomial walk needs one hop back only
+    if (two_back) before = std::move(last);
     last = std::move(hop);
   }
+  // The last hop is needed at the kept rows only: computed there, never for the whole graph.
+  if (order >= 1)
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const torch::Tensor& r = rows[i];
+      const torch::Tensor before_here = two_back && order > 1 ? before.index_select(0, r) : torch::Tensor();
+      out[i].select(1, order).copy_(
+          next_hop(order, [&](const torch::Tensor& t) { return g.apply_rows(op, r, t); }, last, before_here));
+    }
   return out;
 }
 
