@@ -146,7 +146,7 @@ HcdcStart prepare_hcdc(const GraphTask& task, const CondenseSettings& s) {
   const char* from = sval_starts_real(s) ? "real validation samples" : "noise";
   if (ratio > 0.5)
     spdlog::warn("hcdc: S_val starts from {} with entries of {:.3g} rms; hcdc.sval_lr {:.3g} moves each entry by {:.2g}x "
-                 "that per update, so S_val leaves the data's scale within a few updates",
+                 "that per update: S_val can leave the data's scale within a few updates",
                  from, rms, s.hcdc.sval_lr, ratio);
   else
     spdlog::info("hcdc: S_val starts from {} (entries {:.3g} rms); hcdc.sval_lr {:.3g} = {:.2g}x that per update", from,
