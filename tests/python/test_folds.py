@@ -122,6 +122,7 @@ class FoldSelection(unittest.TestCase):
             (["--set", "folds.folds=2"], "folds.folds: must be in [3, 1000]"),
             (["--set", "folds.folds=100"], "folds.folds: 100 folds of 120 training samples"),
             (["--set", "hcdc.architecture_sampling=gdas"], "hcdc.architecture_sampling: fold selection's λ picks a validation fold"),
+            (["--set", "hcdc.sval_start=noise"], "hcdc.sval_start: fold selection starts every S_val^i from real images"),
         ]
         for args, needle in cases:
             out = tempfile.mkdtemp(dir=os.environ.get("HCDC_TEST_TMP"))

@@ -145,6 +145,9 @@ int run_fold_selection(const JobSpec& job, const std::string& dataset, dist::Com
     throw InputError(job.file, "hcdc.architecture_sampling",
                      "fold selection's λ picks a validation fold of one fixed architecture: there is no architecture to sample "
                      "(leave it at \"mixture\")");
+  if (e.hcdc.sval_start != condense::HcdcOptions::SvalStart::kValidation)
+    throw InputError(job.file, "hcdc.sval_start",
+                     "fold selection starts every S_val^i from real images of its fold (leave it at \"validation\")");
   io::RunLock lock(job.output_dir);
   configure_threads(job.threads);
   condense::GraphTask task = load_experiment_task(comm, job, dataset);
