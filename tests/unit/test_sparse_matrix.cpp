@@ -3,6 +3,10 @@
 // Hessian-vector product against the dense route, and the same bits at 1 and 2 threads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <vector>
+
 #include "hcdc/models/graph_operators.hpp"
 #include "hcdc/models/sparse_features.hpp"
 #include "hcdc/models/sparse_matrix.hpp"
@@ -154,6 +158,132 @@ TEST(SparseMatrix, ModelInputUsesItOnlyForTheFeaturesItWasBuiltFrom) {
   other.x = torch::randn({12, 7}, torch::kDouble);
   EXPECT_LT(rel_err(other.x_times(w), other.x.mm(w)), 1e-15) << "another x is not multiplied as the old one";
   EXPECT_FALSE(models::with_sparse_products({d, nullptr}).sparse_x) << "dense features stay dense";
+}
+
+// A directed, weighted graph in CSR whose rows list their columns out of order, with self-loops
+// on every fifth node and no duplicate entries; `duplicates` repeats every seventh entry.
+struct RawCsr {
+  std::int64_t n = 0;
+  std::vector<std::int64_t> indptr, indices;
+  std::vector<float> weights;
+};
+RawCsr shuffled_csr(std::int64_t n, bool duplicates, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  RawCsr g;
+  g.n = n;
+  g.indptr.push_back(0);
+  std::uniform_real_distribution<float> w(0.25f, 2.0f);
+  for (std::int64_t u = 0; u < n; ++u) {
+    std::vector<std::int64_t> row;
+    for (std::int64_t v = 0; v < n; ++v)
+      if ((rng() % 7 == 0 && v != u) || (v == u && u % 5 == 0)) row.push_back(v);
+    if (u == 3) row.clear();  // an isolated node
+    std::shuffle(row.begin(), row.end(), rng);
+    std::vector<std::int64_t> out;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      out.push_back(row[i]);
+      if (duplicates && i % 7 == 0) out.push_back(row[i]);
+    }
+    for (auto v : out) {
+      g.indices.push_back(v);
+      g.weights.push_back(w(rng));
+    }
+    g.indptr.push_back(static_cast<std::int64_t>(g.indices.size()));
+  }
+  return g;
+}
+
+// The operators as this project built them before compressed rows came straight from the CSR:
+// COO tensors of (row, column, value), coalesced (the oracle for the bits of every entry).
+torch::Tensor coo_operator(const RawCsr& g, models::GraphOp o, torch::Dtype dt) {
+  std::vector<std::int64_t> row;
+  for (std::int64_t u = 0; u < g.n; ++u)
+    for (auto k = g.indptr[u]; k < g.indptr[u + 1]; ++k) row.push_back(u);
+  torch::Tensor r = torch::tensor(row), c = torch::tensor(g.indices), w = torch::tensor(g.weights).to(dt);
+  torch::Tensor deg = torch::zeros({g.n}, w.options()).index_add_(0, r, w);
+  auto safe_pow = [](const torch::Tensor& d, double p) { return torch::where(d > 0, d.pow(p), torch::zeros_like(d)); };
+  auto coo = [&](const torch::Tensor& rr, const torch::Tensor& cc, const torch::Tensor& v) {
+    return torch::sparse_coo_tensor(torch::stack({rr, cc}), v, {g.n, g.n}).coalesce();
+  };
+  switch (o) {
+    case models::GraphOp::kAdj: return coo(r, c, w);
+    case models::GraphOp::kSymAdj: {
+      torch::Tensor dis = safe_pow(deg, -0.5);
+      return coo(r, c, dis.index_select(0, r) * w * dis.index_select(0, c));
+    }
+    case models::GraphOp::kMeanAdj: return coo(r, c, safe_pow(deg, -1.0).index_select(0, r) * w);
+    case models::GraphOp::kGcn: {
+      torch::Tensor self = torch::arange(g.n), tdis = (deg + 1).pow(-0.5);
+      return coo(torch::cat({r, self}), torch::cat({c, self}),
+                 torch::cat({tdis.index_select(0, r) * w * tdis.index_select(0, c), tdis * tdis}));
+    }
+  }
+  return {};
+}
+
+constexpr models::GraphOp kEveryOp[] = {models::GraphOp::kGcn, models::GraphOp::kSymAdj, models::GraphOp::kAdj,
+                                        models::GraphOp::kMeanAdj};
+
+TEST(SparseMatrix, OperatorsFromTheCsrAreTheCoalescedCooOperatorsBitwise) {
+  const RawCsr g = shuffled_csr(37, false, 4);
+  for (auto dt : {torch::kFloat, torch::kDouble}) {
+    auto all = models::GraphOperators::from_csr(g.n, g.indptr, g.indices, g.weights, dt);
+    torch::Tensor z = torch::randn({g.n, 6}, torch::kDouble).to(dt);
+    for (auto o : kEveryOp) {
+      auto one = models::GraphOperators::one_from_csr(g.n, g.indptr, g.indices, g.weights, dt, o);
+      torch::Tensor want = coo_operator(g, o, dt);
+      for (const auto* ops : {&all, &one}) {
+        const torch::Tensor& got = ops->op(o);
+        ASSERT_TRUE(got.is_sparse() && got.is_coalesced());
+        EXPECT_TRUE(torch::equal(got.indices(), want.indices())) << static_cast<int>(o);
+        EXPECT_TRUE(torch::equal(got.values(), want.values())) << static_cast<int>(o);
+        // Products and their backward against the COO tensor's own SparseMatrix, bit for bit.
+        models::SparseMatrix ref(want);
+        torch::Tensor zz = z.clone().requires_grad_();
+        torch::Tensor y = ops->apply(o, zz);
+        EXPECT_TRUE(torch::equal(y, ref.times(z)));
+        torch::Tensor gz = torch::autograd::grad({y.sum()}, {zz})[0];
+        torch::Tensor zr = z.clone().requires_grad_();
+        torch::Tensor gr = torch::autograd::grad({ref.times(zr).sum()}, {zr})[0];
+        EXPECT_TRUE(torch::equal(gz, gr)) << "the transpose, built from the compressed rows";
+        torch::Tensor rows = torch::tensor({5, 0, 3, 36, 5});
+        EXPECT_TRUE(torch::equal(ops->apply_rows(o, rows, z), ref.rows_times(rows, z)));
+      }
+      EXPECT_FALSE(one.has(o == models::GraphOp::kAdj ? models::GraphOp::kGcn : models::GraphOp::kAdj));
+    }
+    EXPECT_TRUE(torch::equal(all.targets(), coo_operator(g, models::GraphOp::kAdj, dt).indices()[0]));
+    EXPECT_TRUE(torch::equal(all.sources(), coo_operator(g, models::GraphOp::kAdj, dt).indices()[1]));
+  }
+}
+
+TEST(SparseMatrix, DuplicateCsrEntriesAreSummedAsCoalescingSumsThem) {
+  const RawCsr g = shuffled_csr(29, true, 6);
+  for (auto o : kEveryOp) {
+    auto one = models::GraphOperators::one_from_csr(g.n, g.indptr, g.indices, g.weights, torch::kDouble, o);
+    torch::Tensor want = coo_operator(g, o, torch::kDouble);
+    EXPECT_TRUE(torch::equal(one.op(o).indices(), want.indices()));
+    EXPECT_LT(rel_err(one.op(o).values(), want.values()), 1e-15);
+  }
+}
+
+TEST(SparseMatrix, CompressedRowsThatBreakTheLayoutAreRefused) {
+  auto make = [](std::vector<std::int64_t> start, std::vector<std::int64_t> col) {
+    return models::SparseMatrix::from_compressed_rows(2, 3, torch::tensor(start), torch::tensor(col),
+                                                      torch::ones({static_cast<std::int64_t>(col.size())}));
+  };
+  EXPECT_NO_THROW(make({0, 2, 3}, {0, 2, 1}));
+  EXPECT_THROW(make({0, 2, 3}, {2, 0, 1}), std::invalid_argument) << "columns out of order";
+  EXPECT_THROW(make({0, 2, 3}, {1, 1, 1}), std::invalid_argument) << "a repeated column";
+  EXPECT_THROW(make({0, 2, 3}, {0, 3, 1}), std::invalid_argument) << "a column past the end";
+  EXPECT_THROW(make({0, 3, 2}, {0, 1, 2}), std::invalid_argument) << "decreasing offsets";
+  EXPECT_THROW(make({0, 2}, {0, 1}), std::invalid_argument) << "too few offsets";
+  EXPECT_THROW(models::GraphOperators::one_from_csr(3, {0, 1, 1, 2}, {0, 3}, {}, torch::kFloat, models::GraphOp::kGcn),
+               std::invalid_argument)
+      << "an edge to a node past the graph";
+  models::SparseMatrix s = make({0, 2, 3}, {0, 2, 1});
+  EXPECT_EQ(s.rows(), 2);
+  EXPECT_EQ(s.cols(), 3);
+  EXPECT_TRUE(torch::equal(s.coo().to_dense(), torch::tensor({1.f, 0.f, 1.f, 0.f, 1.f, 0.f}).view({2, 3})));
 }
 
 }  // namespace

@@ -28,8 +28,9 @@ class GraphOperators {
                                  const std::vector<std::int64_t>& indices, const std::vector<float>& weights,
                                  torch::Dtype dtype);
   // Only operator `which`, without the edge lists: what propagating a decoupled family's blocks
-  // needs. On a large graph every operator is a COO copy of all edges plus its compressed rows
-  // (≈ 0.4 GiB each at 10M edges), so building the four and the edge lists would cost 4–5× this.
+  // needs. On a large graph every operator is its compressed rows (an index and a value per
+  // non-zero, ≈ 0.25 GiB each at 10M undirected edges), so building the four and the edge lists
+  // would cost about 5× this.
   static GraphOperators one_from_csr(std::int64_t n, const std::vector<std::int64_t>& indptr,
                                      const std::vector<std::int64_t>& indices, const std::vector<float>& weights,
                                      torch::Dtype dtype, GraphOp which);
@@ -42,7 +43,13 @@ class GraphOperators {
   // The same operators with apply() through torch::mm on the COO tensors: the route before
   // SparseMatrix, kept for side-by-side benchmarks and tests.
   GraphOperators with_libtorch_products() const;
-  const torch::Tensor& op(GraphOp op) const;  // undefined where one_from_csr did not build it
+  // The operator as a tensor: dense (from_dense), or sparse COO. From CSR, operators are held as
+  // compressed rows only, and the COO tensor is made on the first call (and kept): on a large
+  // graph that is an index copy of every edge, so products go through apply(), not this.
+  // Undefined where one_from_csr did not build it.
+  const torch::Tensor& op(GraphOp op) const;
+  bool has(GraphOp op) const;   // whether it was built
+  bool is_sparse() const;       // operators of an original graph (from CSR), not a dense synthetic one
   // The edges j → i of A (A_ij ≠ 0; no self-loops) as target and source index vectors, for the
   // convolutions that are not linear in A (attention, max aggregation); weights are not used.
   const torch::Tensor& targets() const { return dst_; }
@@ -52,10 +59,10 @@ class GraphOperators {
  private:
   static GraphOperators build(std::int64_t n, const std::vector<std::int64_t>& indptr,
                               const std::vector<std::int64_t>& indices, const std::vector<float>& weights,
-                              torch::Dtype dtype, const std::vector<GraphOp>& wanted, bool edge_lists);
+                              torch::Dtype dtype, std::vector<GraphOp> wanted, bool edge_lists);
   std::int64_t n_ = 0;
-  torch::Tensor gcn_, sym_, adj_, mean_;
-  std::array<std::shared_ptr<const SparseMatrix>, 4> sparse_;  // per GraphOp, for sparse operators
+  torch::Tensor gcn_, sym_, adj_, mean_;  // dense operators (from_dense); COO ones after with_libtorch_products
+  std::array<std::shared_ptr<const SparseMatrix>, 4> sparse_;  // per GraphOp, operators built from CSR
   torch::Tensor dst_, src_;
 };
 

@@ -64,6 +64,45 @@ struct CompressedRows {
     c.val = val.index_select(0, e).contiguous();
     return c;
   }
+
+  // Aᵀ in compressed rows: a counting sort by column, rows visited in order, so each row of Aᵀ
+  // keeps its columns ascending: the layout coalescing the transposed COO tensor gives.
+  CompressedRows transposed() const {
+    CompressedRows t;
+    t.rows = cols;
+    t.cols = rows;
+    const std::int64_t nnz = col.numel();
+    const auto* start = row_start.data_ptr<std::int64_t>();
+    const auto* c = col.data_ptr<std::int64_t>();
+    std::vector<std::int64_t> offsets(static_cast<std::size_t>(cols) + 1, 0);
+    for (std::int64_t k = 0; k < nnz; ++k) ++offsets[static_cast<std::size_t>(c[k]) + 1];
+    for (std::int64_t j = 0; j < cols; ++j) offsets[static_cast<std::size_t>(j) + 1] += offsets[static_cast<std::size_t>(j)];
+    t.row_start = torch::tensor(offsets, torch::kLong);
+    std::vector<std::int64_t> at(offsets.begin(), offsets.end() - 1), from(static_cast<std::size_t>(nnz));
+    torch::Tensor tcol = torch::empty({nnz}, torch::kLong);
+    auto* tc = tcol.data_ptr<std::int64_t>();
+    for (std::int64_t i = 0; i < rows; ++i)
+      for (auto k = start[i]; k < start[i + 1]; ++k) {
+        const auto slot = at[static_cast<std::size_t>(c[k])]++;
+        tc[slot] = i;
+        from[static_cast<std::size_t>(slot)] = k;
+      }
+    t.col = tcol;
+    t.val = val.index_select(0, torch::tensor(from, torch::kLong)).contiguous();
+    return t;
+  }
+
+  bool equals(const CompressedRows& o) const {
+    return rows == o.rows && cols == o.cols && torch::equal(row_start, o.row_start) && torch::equal(col, o.col) &&
+           torch::equal(val, o.val);
+  }
+
+  // The same matrix as a coalesced COO tensor (sharing the column indices' and values' storage).
+  torch::Tensor to_coo() const {
+    torch::Tensor counts = row_start.narrow(0, 1, rows) - row_start.narrow(0, 0, rows);
+    torch::Tensor row = torch::repeat_interleave(torch::arange(rows, torch::kLong), counts);
+    return torch::sparse_coo_tensor(torch::stack({row, col}), val, {rows, cols})._coalesced_(true);
+  }
 };
 
 template <class T>
@@ -87,24 +126,34 @@ void multiply(const CompressedRows& a, const torch::Tensor& z, torch::Tensor& ou
 }  // namespace
 
 struct SparseMatrix::Storage {
-  torch::Tensor coo;  // coalesced
   CompressedRows s;
 
   // Sᵀ, built on the first backward: forward-only uses never pay for it.
   const CompressedRows& side(bool transposed) {
     if (!transposed) return s;
     std::call_once(transpose_once_, [this] {
-      torch::Tensor t = coo.t().coalesce();
-      symmetric_ = s.rows == s.cols && torch::equal(t.indices(), coo.indices()) && torch::equal(t.values(), coo.values());
-      if (!symmetric_) st_ = CompressedRows::of(t);
+      CompressedRows t = s.transposed();
+      symmetric_ = t.equals(s);
+      if (!symmetric_) st_ = std::move(t);
     });
     return symmetric_ ? s : st_;
   }
 
+  // The coalesced COO tensor: the one it was built from, or (built from compressed rows) made on
+  // the first call, so a large graph's operator holds no second index array unless asked.
+  const torch::Tensor& coo() {
+    std::call_once(coo_once_, [this] {
+      if (!coo_.defined()) coo_ = s.to_coo();
+    });
+    return coo_;
+  }
+  void keep_coo(torch::Tensor c) { coo_ = std::move(c); }
+
  private:
-  std::once_flag transpose_once_;
+  std::once_flag transpose_once_, coo_once_;
   bool symmetric_ = false;
   CompressedRows st_;
+  torch::Tensor coo_;
 };
 
 namespace {
@@ -129,11 +178,10 @@ class SparseTimesBackward : public torch::autograd::Node {
 };
 
 torch::Tensor product(const std::shared_ptr<SparseMatrix::Storage>& st, bool transposed, const torch::Tensor& z) {
-  const torch::Tensor& coo = st->coo;
-  const std::int64_t inner = transposed ? coo.size(0) : coo.size(1);
-  if (z.dim() != 2 || z.layout() != torch::kStrided || !z.device().is_cpu() || z.scalar_type() != coo.scalar_type() ||
+  const std::int64_t inner = transposed ? st->s.rows : st->s.cols;
+  if (z.dim() != 2 || z.layout() != torch::kStrided || !z.device().is_cpu() || z.scalar_type() != st->s.val.scalar_type() ||
       z.size(0) != inner)
-    return torch::mm(transposed ? coo.t() : coo, z);  // LibTorch's own route, and its own errors
+    return torch::mm(transposed ? st->coo().t() : st->coo(), z);  // LibTorch's own route, and its own errors
   const CompressedRows& a = st->side(transposed);
   torch::Tensor out;
   {
@@ -160,19 +208,47 @@ bool SparseMatrix::supports(const torch::Tensor& s) {
 
 SparseMatrix::SparseMatrix(const torch::Tensor& s) : storage_(std::make_shared<Storage>()) {
   if (!supports(s)) throw std::invalid_argument("SparseMatrix: needs a constant 2-D sparse COO tensor on the CPU, float32 or float64");
-  storage_->coo = s.is_coalesced() ? s : s.coalesce();
-  storage_->s = CompressedRows::of(storage_->coo);
+  torch::Tensor coo = s.is_coalesced() ? s : s.coalesce();
+  storage_->s = CompressedRows::of(coo);
+  storage_->keep_coo(std::move(coo));
+}
+
+SparseMatrix SparseMatrix::from_compressed_rows(std::int64_t rows, std::int64_t cols, torch::Tensor row_start,
+                                                torch::Tensor col, torch::Tensor val) {
+  auto bad = [](const std::string& why) { throw std::invalid_argument("SparseMatrix::from_compressed_rows: " + why); };
+  if (rows < 0 || cols < 0) bad("negative size");
+  if (row_start.scalar_type() != torch::kLong || col.scalar_type() != torch::kLong || row_start.dim() != 1 ||
+      col.dim() != 1 || val.dim() != 1)
+    bad("row_start and col must be 1-D int64, val 1-D");
+  if (val.scalar_type() != torch::kFloat && val.scalar_type() != torch::kDouble) bad("values must be float32 or float64");
+  row_start = row_start.contiguous();
+  col = col.contiguous();
+  val = val.contiguous();
+  if (row_start.numel() != rows + 1 || col.numel() != val.numel()) bad("row_start needs rows + 1 entries, col one per value");
+  const auto* start = row_start.data_ptr<std::int64_t>();
+  const auto* c = col.data_ptr<std::int64_t>();
+  if (start[0] != 0 || start[rows] != col.numel()) bad("row_start must run from 0 to the number of values");
+  for (std::int64_t i = 0; i < rows; ++i) {
+    if (start[i + 1] < start[i]) bad("row_start must not decrease");
+    for (auto k = start[i]; k < start[i + 1]; ++k)
+      if (c[k] < 0 || c[k] >= cols || (k > start[i] && c[k] <= c[k - 1]))
+        bad("columns must lie in [0, cols) and ascend strictly within a row (row " + std::to_string(i) + ")");
+  }
+  SparseMatrix m;
+  m.storage_ = std::make_shared<Storage>();
+  m.storage_->s = CompressedRows{rows, cols, row_start, col, val};
+  return m;
 }
 
 torch::Tensor SparseMatrix::times(const torch::Tensor& z) const { return product(storage_, false, z); }
 
 torch::Tensor SparseMatrix::rows_times(const torch::Tensor& rows, const torch::Tensor& z) const {
-  const torch::Tensor& coo = storage_->coo;
-  if (z.dim() != 2 || z.layout() != torch::kStrided || !z.device().is_cpu() || z.scalar_type() != coo.scalar_type() ||
-      z.size(0) != coo.size(1))
+  const CompressedRows& a = storage_->s;
+  if (z.dim() != 2 || z.layout() != torch::kStrided || !z.device().is_cpu() || z.scalar_type() != a.val.scalar_type() ||
+      z.size(0) != a.cols)
     return times(z).index_select(0, rows.to(torch::kLong));  // LibTorch's route, and its own errors
   torch::NoGradGuard no_grad;
-  const CompressedRows sub = storage_->s.select_rows(rows);
+  const CompressedRows sub = a.select_rows(rows);
   torch::Tensor zc = z.contiguous();
   torch::Tensor out = torch::empty({sub.rows, zc.size(1)}, zc.options());
   if (zc.scalar_type() == torch::kFloat) multiply<float>(sub, zc, out);
@@ -180,6 +256,10 @@ torch::Tensor SparseMatrix::rows_times(const torch::Tensor& rows, const torch::T
   return out;
 }
 
-const torch::Tensor& SparseMatrix::coo() const { return storage_->coo; }
+const torch::Tensor& SparseMatrix::coo() const { return storage_->coo(); }
+
+std::int64_t SparseMatrix::rows() const { return storage_->s.rows; }
+
+std::int64_t SparseMatrix::cols() const { return storage_->s.cols; }
 
 }  // namespace hcdc::models

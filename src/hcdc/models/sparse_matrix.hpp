@@ -26,6 +26,11 @@ class SparseMatrix {
   static bool supports(const torch::Tensor& s);
   // From such a tensor (coalesced here if it is not); shares its storage.
   explicit SparseMatrix(const torch::Tensor& s);
+  // From compressed rows without a COO tensor (a large graph's operator, built from its file's
+  // CSR): row_start (rows + 1 offsets, int64), col (int64, strictly ascending within each row) and
+  // val (float32 or float64), one per non-zero. Checked: std::invalid_argument otherwise.
+  static SparseMatrix from_compressed_rows(std::int64_t rows, std::int64_t cols, torch::Tensor row_start,
+                                           torch::Tensor col, torch::Tensor val);
 
   // S·z for a 2-D dense z. Differentiable in z (S is a constant). A z this class cannot multiply
   // (another dtype or device) goes to torch::mm, as before.
@@ -34,12 +39,16 @@ class SparseMatrix {
   // non-zeros in the same order). For constant propagation: no gradient. A row out of range throws
   // std::out_of_range.
   torch::Tensor rows_times(const torch::Tensor& rows, const torch::Tensor& z) const;
-  // The coalesced COO tensor it was built from.
+  // The coalesced COO tensor it was built from; built from compressed rows, one is made on the
+  // first call (and kept).
   const torch::Tensor& coo() const;
+  std::int64_t rows() const;
+  std::int64_t cols() const;
 
   struct Storage;  // compressed rows of S and (once built) Sᵀ
 
  private:
+  SparseMatrix() = default;
   std::shared_ptr<Storage> storage_;
 };
 

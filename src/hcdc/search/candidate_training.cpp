@@ -107,7 +107,7 @@ CandidateScore train_and_score(const Candidate& c, const LabelledBlocks& train, 
     return models::LabelledSplit{{d.x, d.graph}, d.graph ? d.nodes : torch::Tensor(), d.y};
   };
   models::ClassificationProblem p(model, split(train), split(val), t.weight_decay);
-  const bool sampled = train.graph && !t.fanouts.empty() && train.graph->op(models::GraphOp::kAdj).is_sparse();
+  const bool sampled = train.graph && !t.fanouts.empty() && train.graph->is_sparse() && train.graph->has(models::GraphOp::kAdj);
   const bool image_batches = !train.graph && train.x.dim() == 4 && train.x.size(0) > t.batch_size;
   torch::Tensor theta =
       sampled         ? train_theta_sampled(model, trained, train, model->init_theta(seed, dt), lambda, t, seed)
