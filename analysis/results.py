@@ -2,6 +2,7 @@
 ground truth, every run's proxy scores, the per-run summary and the file's attributes."""
 import dataclasses
 import re
+import tomllib
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ class Results:
     summary: pd.DataFrame     # one row per run (method, budget, seed); empty without runs
     candidates: list          # candidate names, by id
     attrs: dict
+    lambdas: np.ndarray = None  # candidates/lambda (candidates × coefficients), where the file has it
 
     @property
     def proxy_score(self):
@@ -64,6 +66,36 @@ class Results:
         v = self.truth()["val"]
         return float(v.max() - v.min())
 
+    def search_setting(self, key, default):
+        """A [search] key of the job that wrote the file (its `config` attribute), or its default."""
+        try:
+            cfg = tomllib.loads(str(self.attrs.get("config", "")))
+        except tomllib.TOMLDecodeError:
+            return default
+        return cfg.get("search", {}).get(key, default)
+
+    def low_frequency_gain(self):
+        """Per candidate of a continuous decoupled-filter space: |h| at the graph's lowest frequency,
+        where the propagation operator's eigenvalue is 1 (Â's top eigenvector; −1 for the Chebyshev
+        basis's L̃ = −D^-1/2 A D^-1/2), i.e. |Σ_k λ_k| (monomial) or |Σ_k (−1)^k λ_k| (Chebyshev).
+        A number every candidate has without any data; None for other spaces."""
+        if self.lambdas is None or self.search_setting("kind", "continuous") != "continuous" or \
+                self.search_setting("family", "decoupled-filter") != "decoupled-filter":
+            return None
+        basis = self.search_setting("basis", "monomial")
+        k = np.arange(self.lambdas.shape[1])
+        sign = {"monomial": np.ones_like(k), "chebyshev": (-1.0) ** k}.get(basis)
+        return None if sign is None else np.abs(self.lambdas @ sign)
+
+    def gain_rho(self, tag=None):
+        """Spearman ρ of the low-frequency gain against the ground truth (tag None), or against run
+        `tag`'s proxy: how much of a ranking that number alone explains. None where it is undefined."""
+        g = self.low_frequency_gain()
+        if g is None:
+            return None
+        other = self.truth()["val"] if tag is None else self.proxy(tag)
+        return float(stats.spearmanr(g, other.to_numpy()).statistic)
+
 
 def load_results(path):
     with open_schema(path, "hcdc.results") as f:
@@ -72,6 +104,7 @@ def load_results(path):
                 raise AnalysisInputError(path, f"rows/{k}", "missing")
         rows = pd.DataFrame({k: (strings(f[f"rows/{k}"]) if k == "proxy" else f[f"rows/{k}"][:]) for k in ROW_COLUMNS})
         names = strings(f["candidates/name"]) if "candidates/name" in f else []
+        lambdas = f["candidates/lambda"][:] if "candidates/lambda" in f else None
         summary = pd.DataFrame()
         if "summary/method" in f:
             cols = {k: (strings(v) if k == "method" else v[:]) for k, v in f["summary"].items()}
@@ -82,7 +115,10 @@ def load_results(path):
         names = [f"c{i}" for i in range(n)]
     if len(rows) and (rows.candidate.min() < 0 or n > len(names)):
         raise AnalysisInputError(path, "rows/candidate", f"ids outside [0, {len(names)}) (candidates/name)")
-    return Results(path, rows, summary, names, a)
+    if lambdas is not None and (lambdas.ndim != 2 or lambdas.shape[0] != len(names)):
+        raise AnalysisInputError(path, "candidates/lambda", f"shape {lambdas.shape} is not candidates × coefficients "
+                                                            f"({len(names)} candidates)")
+    return Results(path, rows, summary, names, a, lambdas)
 
 
 def same_space(results):

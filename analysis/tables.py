@@ -51,5 +51,25 @@ def context_lines(r):
              f"best candidate's test {metric}: {100 * a.get('best_test_acc', np.nan):.1f}%",
              f"* noise ceiling (ρ between two ground truths on disjoint seeds): {a.get('noise_ceiling', np.nan):.2f}",
              f"* proxy score: S_val {r.proxy_score}; budget split: {a.get('baseline_split', 'equal')}",
+             *gain_lines(r),
              f"* written by {a.get('writer_version', '?')} (git {a.get('git_commit', '?')}), job seed {a.get('seed', '?')}"]
     return "\n".join(lines) + "\n"
+
+
+def gain_lines(r):
+    """For a continuous filter space: how well a number with no data in it ranks, the filter's gain at
+    the lowest frequency, and how closely each method's proxy follows it (ρ near 1: the condensed set
+    tells the candidates apart by that gain alone)."""
+    rho = r.gain_rho()
+    if rho is None:
+        return []
+    lines = [f"* no-data reference: ranking by the filter's low-frequency gain |h(1)| alone gives ρ = {rho:.2f} "
+             f"against the ground truth"]
+    runs = r.runs()
+    if len(runs):
+        follow = []
+        for m in dict.fromkeys(runs.method):
+            vals = [r.gain_rho(t) for t in runs[runs.method == m].tag]
+            follow.append(f"{m} {np.mean(vals):.2f}")
+        lines.append("* ρ of each method's proxy against |h(1)| (mean over runs): " + ", ".join(follow))
+    return lines

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """One row per (results folder, method): mean ± sample sd over seeds of ρ (by S_val loss), accuracy-ρ and
-Perf at each budget, from each folder's results.h5. Used for docs/results/sval_start.md:
+Perf at each budget, from each folder's results.h5 (DIR,DIR,... pools the seeds of several runs of one job).
+Used for docs/results/sval_start.md and docs/results/table2_cora_gcond_schedule.md:
 
-    benchmarks/sval_start_table.py LABEL=DIR [LABEL=DIR ...]
+    benchmarks/sval_start_table.py LABEL=DIR[,DIR ...] [LABEL=DIR ...]
 """
 import sys
 
@@ -10,11 +11,17 @@ import h5py
 import numpy as np
 
 
-def rows(label, folder):
+def read(folder):
     with h5py.File(f"{folder}/results.h5", "r") as f:
         s = f["summary"]
         method = [m.decode() if isinstance(m, bytes) else str(m) for m in s["method"][()]]
-        budget, rho, rho_acc, perf = (s[k][()] for k in ("budget", "rho", "rho_accuracy", "perf"))
+        return [method] + [s[k][()] for k in ("budget", "rho", "rho_accuracy", "perf")]
+
+
+def rows(label, folders):
+    parts = [read(f) for f in folders.split(",")]
+    method = sum((p[0] for p in parts), [])
+    budget, rho, rho_acc, perf = (np.concatenate([p[i] for p in parts]) for i in range(1, 5))
     for m in dict.fromkeys(method):
         cells = []
         for b in sorted(set(budget)):

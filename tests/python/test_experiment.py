@@ -111,6 +111,46 @@ class Experiment(unittest.TestCase):
         with h5py.File(os.path.join(out, "truth.h5"), "r") as f:
             self.assertEqual(f.attrs["truth_key"], key)
 
+    def test_low_frequency_gain_reference(self):
+        """The analysis package's no-data reference: Spearman ρ of |Σ λ_k| (the monomial filter's
+        gain where Â's eigenvalue is 1) against the ground truth and against each run's proxy,
+        against ranks computed here with numpy (ties averaged) and a Pearson correlation."""
+        import sys
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+        from analysis import load_results, tables
+        out = self.run_job("loss")
+        path = os.path.join(out, "results.h5")
+        with h5py.File(path, "r") as f:
+            lam = f["candidates/lambda"][:]
+            cand, loss, acc = f["rows/candidate"][:], f["rows/val_loss"][:], f["rows/score"][:]
+            proxy = np.array([p.decode() if isinstance(p, bytes) else p for p in f["rows/proxy"][:]])
+        gain = np.abs(lam.sum(axis=1))
+
+        def ranks(v):  # tied values share the mean of their positions
+            r = np.empty(len(v))
+            r[np.argsort(v, kind="stable")] = np.arange(len(v))
+            for x in np.unique(v):
+                r[v == x] = r[v == x].mean()
+            return r
+
+        def rank_corr(a, b):
+            return float(np.corrcoef(ranks(a), ranks(b))[0, 1])
+
+        truth = np.zeros(len(lam))
+        truth[cand[proxy == "whole"]] = acc[proxy == "whole"]
+        r = load_results(path)
+        self.assertAlmostEqual(r.gain_rho(), rank_corr(gain, truth), places=10)
+        tag = "random@4.0%#1"
+        p = np.zeros(len(lam))
+        p[cand[proxy == tag]] = -loss[proxy == tag]
+        self.assertAlmostEqual(r.gain_rho(tag), rank_corr(gain, p), places=10)
+        text = tables.context_lines(r)
+        self.assertIn(f"|h(1)| alone gives ρ = {rank_corr(gain, truth):.2f}", text)
+        # Another space (named candidates): no such line.
+        r.attrs["config"] = '[search]\nkind = "named"\n'
+        self.assertIsNone(r.gain_rho())
+        self.assertNotIn("|h(1)|", tables.context_lines(r))
+
     def run_job_again(self, out):
         r = subprocess.run([HCDC, "run", os.path.join(out, "job.toml")], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr[-2000:])
