@@ -40,7 +40,7 @@ def main(argv):
         label, _, folder = arg.partition("=")
         for line, budgets in rows(label, folder):
             if header is None:
-                header = "| run | method | " + " | ".join(f"ρ @ {100 * b:.1f}% | acc-ρ | Perf" for b in budgets) + " |"
+                header = "| run | method | " + " | ".join(f"ρ @ {100 * b:.3g}% | acc-ρ | Perf" for b in budgets) + " |"
                 print(header)
                 print("|" + "---|" * (2 + 3 * len(budgets)))
             print(line)
