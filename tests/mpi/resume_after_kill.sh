@@ -7,8 +7,12 @@ set -uo pipefail
 hcdc=$1 mpiexec=$2 npflag=$3 tmp=$4/resume_after_kill
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$tmp" && mkdir -p "$tmp"
-job() { sed -e "s|@OUT@|$tmp/$1|" -e "s|@DET@|true|" -e "s|@OUTER@|6|" "$here/mpi_job.toml.in" > "$tmp/$1.toml"; echo "$tmp/$1.toml"; }
+# 30 outer iterations (1,200 steps, a few seconds): long enough that the kill lands mid-run.
+job() { sed -e "s|@OUT@|$tmp/$1|" -e "s|@DET@|true|" -e "s|@OUTER@|30|" "$here/mpi_job.toml.in" > "$tmp/$1.toml"; echo "$tmp/$1.toml"; }
 fail() { echo "FAIL: $*"; exit 1; }
+# Whether a checkpoint exists. A glob match only: `ls` on the expanded names fails when the run
+# rotates one away between the expansion and the stat, though a newer one is there.
+has_checkpoint() { compgen -G "$tmp/$1/checkpoints/*.h5" > /dev/null; }
 
 $mpiexec $npflag 2 --oversubscribe "$hcdc" condense "$(job full)" 2>&1 | grep "condense:" || fail "uninterrupted run"
 
@@ -17,8 +21,8 @@ for resume_ranks in 2 3; do
   setsid $mpiexec $npflag 2 --oversubscribe "$hcdc" condense "$j" > "$tmp/kill$resume_ranks.log" 2>&1 &
   pid=$!
   # Wait for the first checkpoint, then a random extra moment, then kill -9 the whole group.
-  for i in $(seq 1 600); do ls "$tmp/kill$resume_ranks/checkpoints/"*.h5 >/dev/null 2>&1 && break; sleep 0.05; done
-  ls "$tmp/kill$resume_ranks/checkpoints/"*.h5 >/dev/null 2>&1 || fail "no checkpoint appeared"
+  for i in $(seq 1 600); do has_checkpoint kill$resume_ranks && break; sleep 0.05; done
+  has_checkpoint kill$resume_ranks || fail "no checkpoint appeared"
   sleep "0.$((RANDOM % 9))"
   kill -9 -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   [ -e "$tmp/kill$resume_ranks/condensed-hcdc.h5" ] && echo "note: the run finished before the kill"
@@ -31,7 +35,7 @@ done
 j=$(job term)
 $mpiexec $npflag 2 --oversubscribe "$hcdc" condense "$j" > "$tmp/term.log" 2>&1 &
 pid=$!
-for i in $(seq 1 600); do ls "$tmp/term/checkpoints/"*.h5 >/dev/null 2>&1 && break; sleep 0.05; done
+for i in $(seq 1 600); do has_checkpoint term && break; sleep 0.05; done
 pkill -TERM -f "^$hcdc condense $j" ; wait "$pid"; rc=$?   # the ranks, not mpirun
 grep -q "stopped by a signal" "$tmp/term.log" || { cat "$tmp/term.log"; fail "no clean stop"; }
 [ "$rc" -eq 3 ] || fail "exit code $rc after SIGTERM, expected 3"
