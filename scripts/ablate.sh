@@ -17,6 +17,11 @@ method=${1:-hcdc}
 budget=${2:-0.018}
 only=("${@:3}")
 hcdc=${HCDC:-./build/src/hcdc}
+# The Table-2 job's matching schedule before 2026-12-07 (with 40 × 5): the rows below that name a
+# schedule, or train S_train with gcond(-x), keep it, as they were measured with it.
+old="matching.model_steps=1 matching.feature_lr=1e-3 matching.adjacency_lr=1e-3 matching.adjacency_every=5"
+old+=" matching.adjacency_steps=1 matching.class_weights=false"
+short="matching.iterations=40 matching.inner=5 $old"
 case $method in
 hcdc)
   out=results/ablation-cora table=docs/results/ablation_cora.md
@@ -32,18 +37,16 @@ hcdc)
   "c_val=0.2·c_train|condense.val_fraction=0.2"
   "c_val=0.8·c_train|condense.val_fraction=0.8"
   "g_T at θ trained on T|hcdc.g_t_theta=\"t_train\""
-  "S_train from gcond-x (identity adjacency)|condense.hcdc_train_method=\"gcond-x\""
-  "S_train from gcond (learned adjacency)|condense.hcdc_train_method=\"gcond\""
-  "S_train from gcond, 400×15 schedule|condense.hcdc_train_method=\"gcond\" matching.iterations=400 matching.inner=15"
+  "S_train from gcond-x (identity adjacency)|condense.hcdc_train_method=\"gcond-x\" $short"
+  "S_train from gcond (learned adjacency)|condense.hcdc_train_method=\"gcond\" $short"
+  "S_train from gcond, 400×15 schedule|condense.hcdc_train_method=\"gcond\" matching.iterations=400 matching.inner=15 $old"
   ) ;;
 gcond)
   # The length of the matching schedule: the Table-2 job runs GCond's own Cora schedule (600 × 20,
   # 15 model steps, rates 1e-4); the shorter ones keep the job's schedule before 2026-12-07.
   out=results/ablation-cora-gcond table=docs/results/ablation_cora_gcond.md
-  old="matching.model_steps=1 matching.feature_lr=1e-3 matching.adjacency_lr=1e-3 matching.adjacency_every=5"
-  old+=" matching.adjacency_steps=1 matching.class_weights=false"
   variants=(
-  "reference 40×5|matching.iterations=40 matching.inner=5 $old"
+  "reference 40×5|$short"
   "200×10|matching.iterations=200 matching.inner=10 $old"
   "400×15|matching.iterations=400 matching.inner=15 $old"
   "GCond's schedule (the job)|"

@@ -97,7 +97,7 @@ struct CompressedRows {
            torch::equal(val, o.val);
   }
 
-  // The same matrix as a coalesced COO tensor (sharing the column indices' and values' storage).
+  // The same matrix as a coalesced COO tensor (sharing the values' storage; the indices are a new 2 × nnz copy).
   torch::Tensor to_coo() const {
     torch::Tensor counts = row_start.narrow(0, 1, rows) - row_start.narrow(0, 0, rows);
     torch::Tensor row = torch::repeat_interleave(torch::arange(rows, torch::kLong), counts);
