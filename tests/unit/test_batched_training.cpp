@@ -34,6 +34,27 @@ std::vector<search::TrainJob> every_candidate_and_seed(std::size_t n, int seeds)
   return jobs;
 }
 
+TEST(BatchedTraining, MixOfBlocksIsTheWeightedSumWithItsGradients) {
+  // mix_blocks against einsum's Σ_k λ_k X_k (float64), one λ and a stack of them: the value, and
+  // the gradients with respect to λ and to X (S_val's rows are learned through X).
+  torch::manual_seed(3);
+  torch::Tensor x = torch::randn({6, 3, 5}, torch::kDouble).requires_grad_(true);
+  torch::Tensor gout = torch::randn({6, 5}, torch::kDouble);
+  for (bool batched : {false, true}) {
+    torch::Tensor lambda = (batched ? torch::randn({4, 3}, torch::kDouble) : torch::randn({3}, torch::kDouble))
+                               .requires_grad_(true);
+    torch::Tensor mine = models::mix_blocks(x, lambda);
+    torch::Tensor oracle = batched ? torch::einsum("nkf,bk->bnf", {x, lambda}) : torch::einsum("nkf,k->nf", {x, lambda});
+    ASSERT_EQ(mine.sizes(), oracle.sizes()) << batched;
+    EXPECT_TRUE(torch::allclose(mine, oracle, 1e-14, 1e-14)) << batched;
+    torch::Tensor g = batched ? gout.unsqueeze(0).expand_as(mine) : gout;
+    auto a = torch::autograd::grad({(mine * g).sum()}, {lambda, x});
+    auto b = torch::autograd::grad({(oracle * g).sum()}, {lambda, x});
+    EXPECT_TRUE(torch::allclose(a[0], b[0], 1e-13, 1e-13)) << "∂/∂λ, batched " << batched;
+    EXPECT_TRUE(torch::allclose(a[1], b[1], 1e-13, 1e-13)) << "∂/∂X, batched " << batched;
+  }
+}
+
 TEST(BatchedTraining, BatchedForwardEqualsEachCandidatesForward) {
   models::DecoupledConfig cfg;
   cfg.features = 5;

@@ -248,6 +248,35 @@ TEST_F(Condense, HcdcLowersTheAlignmentLossAndRaisesRankingOverItsRandomStart) {
   EXPECT_LT(last, first);
 }
 
+TEST_F(Condense, TrajectoryThetaFollowsAnIndependentTrainingOnSTrain) {
+  // λ held fixed (η_λ = 0): a trajectory's θ after one outer iteration must be T_θ Adam steps on
+  // S_train's loss (with its ½·wd·‖θ‖²) from the trajectory's own θ_0, computed here by the plain
+  // inner trainer, whatever form the learner's θ step takes (the lean one for this family).
+  auto s = settings("hcdc");
+  s.hcdc.lambda_lr = 0;
+  s.hcdc.outer_iterations = 1;
+  s.hcdc.weight_decay = 5e-3;  // so the step's own weight-decay term is checked too
+  condense::HcdcStart start = condense::prepare_hcdc(task, s);
+  condense::HcdcLearner l(start.data, s.hcdc_trajectories, {0, 1}, start.s_val_init, s.hcdc, s.seed,
+                          dist::local_reducer());
+  std::vector<torch::Tensor> theta0;
+  for (std::size_t k = 0; k < 2; ++k) theta0.push_back(l.trajectory_theta(k).clone());
+  for (int t = 0; t < s.hcdc.trajectory_steps - 1; ++t) l.step();  // stop before the restart
+  const auto& st = start.data.s_train;
+  for (std::size_t k = 0; k < 2; ++k) {
+    const auto& c = s.hcdc_trajectories[k];
+    auto model = search::make_model(c, st.x.size(2), task.num_classes);
+    ASSERT_TRUE(model->batchable()) << "this test is meant to check the lean θ step";
+    models::ClassificationProblem ps(model, {{st.x, nullptr}, {}, st.y}, {{st.x, nullptr}, {}, st.y},
+                                     s.hcdc.weight_decay);
+    auto lambda = torch::tensor(c.lambda, torch::kDouble).to(st.x.scalar_type());
+    auto expect = hypergrad::train_theta(ps, theta0[k], lambda, {"adam", s.hcdc.theta_lr, 0, s.hcdc.trajectory_steps - 1});
+    EXPECT_TRUE(torch::allclose(l.trajectory_theta(k), expect, 1e-6, 1e-6))
+        << "trajectory " << k << ": largest difference " << (l.trajectory_theta(k) - expect).abs().max().item<double>();
+    EXPECT_FALSE(torch::allclose(l.trajectory_theta(k), theta0[k], 1e-3, 1e-3)) << "θ should have moved";
+  }
+}
+
 TEST_F(Condense, GtAtThetaTrainedOnTFollowsAnIndependentTrainingOnT) {
   // λ held fixed (η_λ = 0): θ_T after one outer iteration must be T_θ Adam steps on T's train
   // loss from the trajectory's own θ_0, computed here by the plain inner trainer.

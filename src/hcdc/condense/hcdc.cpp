@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <functional>
 #include <sstream>
 
 #include "hcdc/condense/method.hpp"
@@ -34,6 +35,43 @@ models::LabelledSplit sval_split(const HcdcData& d, const torch::Tensor& s_val) 
   if (!d.s_graph) return {{s_val, nullptr}, {}, d.s_val_y};
   const auto ct = d.s_train.x.size(0);
   return {{torch::cat({d.s_train.x, s_val}), d.s_graph}, torch::arange(ct, ct + s_val.size(0), torch::kLong), d.s_val_y};
+}
+
+// One Adam step of a trajectory's θ on a labelled split (S_train, or T's train split for θ_T).
+// `plain_loss` is the split's L_train as ClassificationProblem defines it; families with a
+// batched forward (search/batched_training.cpp) take the lean form of the same step at a batch of
+// one instead: the mix Σ_k λ_k X_k, which depends on λ and the split only, is kept in `prepared`
+// between steps (λ moves every lambda_every steps; the caller clears it then); θ enters as views
+// of its weight blocks, so the backward writes each block's gradient once instead of scattering
+// every block's into a zero-filled full-size θ; and the weight decay's gradient wd·θ is added
+// directly instead of being differentiated through ½·wd·‖θ‖². The same step up to float rounding
+// (tests: Condense.TrajectoryThetaFollowsAnIndependentTrainingOnSTrain and the θ_T one).
+void theta_step(const models::ModelFamily& model, const search::LabelledBlocks& split, const torch::Tensor& lambda,
+                double weight_decay, torch::Tensor& theta, torch::optim::Adam& opt, torch::Tensor& prepared,
+                const std::function<torch::Tensor()>& plain_loss) {
+  theta.mutable_grad() = torch::Tensor();
+  if (!model.batchable() || split.graph || split.x.layout() != torch::kStrided) {
+    plain_loss().backward();
+    hypergrad::fused_step(opt);  // one pass instead of LibTorch Adam's ten (hypergrad/fused_adam.hpp)
+    return;
+  }
+  if (!prepared.defined()) {
+    torch::NoGradGuard no_grad;
+    prepared = model.batched_prepare(lambda.unsqueeze(0), {split.x, nullptr});
+  }
+  std::vector<torch::Tensor> blocks = model.batched_blocks(theta.detach().unsqueeze(0));
+  for (auto& b : blocks) {
+    // Views, so the blocks read the θ that Adam updates in place; a copy would go stale.
+    if (!b.is_alias_of(theta)) throw std::logic_error("theta_step: a weight block is not a view of θ");
+    b.requires_grad_(true);
+  }
+  torch::Tensor loss = torch::nn::functional::cross_entropy(model.batched_logits(blocks, prepared).squeeze(0), split.y);
+  std::vector<torch::Tensor> grads = torch::autograd::grad({loss}, blocks);
+  for (auto& g : grads) g = g.reshape({-1});
+  torch::Tensor g = torch::cat(grads);  // the blocks in layout order: flat θ's order
+  if (weight_decay != 0) g.add_(theta.detach(), weight_decay);
+  theta.mutable_grad() = g;
+  hypergrad::fused_step(opt);
 }
 
 }  // namespace
@@ -115,6 +153,7 @@ torch::Tensor HcdcLearner::contribute(Trajectory& tr) {
     double nd = delta.norm().item<double>();
     if (o_.max_lambda_step > 0 && nd > o_.max_lambda_step) delta = delta * (o_.max_lambda_step / nd);
     tr.lambda = tr.lambda - delta;
+    tr.prepared = tr.prepared_t = torch::Tensor();  // the mixes were of the old λ
     double na = gt.norm().item<double>(), nb = gs.norm().item<double>();
     row.narrow(0, 0, n).copy_(adj.data_grad.detach().reshape({n}));
     row[n] = (na > 0 && nb > 0) ? 1.0 - gt.dot(gs).item<double>() / (na * nb) : 1.0;
@@ -160,6 +199,7 @@ void HcdcLearner::restore_trajectory(std::size_t k, const std::string& blob) {
     if (has_t) tr.theta_t.copy_(v.at(2));
   }
   tr.lambda = v.at(1).clone();
+  tr.prepared = tr.prepared_t = torch::Tensor();
   torch::load(*tr.opt, io);
   if (has_t) {
     std::istringstream it(blob.substr(nl + 1 + la + lb, lc));
@@ -206,17 +246,14 @@ bool HcdcLearner::step() {
     // takes its hypergradients at this same draw.
     tr.model->resample_noise(seed_ * 1000003ULL + static_cast<std::uint64_t>(outer_) * 104729ULL +
                              static_cast<std::uint64_t>(t_) * 7919ULL + static_cast<std::uint64_t>(tr.index));
-    models::ClassificationProblem ps(tr.model, as_split(d_.s_train), as_split(d_.s_train), o_.weight_decay);
-    // One pass per step instead of LibTorch Adam's ten (hypergrad/fused_adam.hpp); the optimiser
-    // objects, and so the checkpoints that hold them, are LibTorch's.
-    tr.theta.mutable_grad() = torch::Tensor();
-    ps.train_loss(tr.theta, tr.lambda).backward();
-    hypergrad::fused_step(*tr.opt);
-    if (tr.opt_t) {
-      tr.theta_t.mutable_grad() = torch::Tensor();
-      original_problem(tr.model, d_, o_.weight_decay).train_loss(tr.theta_t, tr.lambda).backward();
-      hypergrad::fused_step(*tr.opt_t);
-    }
+    // The optimiser objects, and so the checkpoints that hold them, are LibTorch's.
+    theta_step(*tr.model, d_.s_train, tr.lambda, o_.weight_decay, tr.theta, *tr.opt, tr.prepared, [&] {
+      return models::ClassificationProblem(tr.model, as_split(d_.s_train), as_split(d_.s_train), o_.weight_decay)
+          .train_loss(tr.theta, tr.lambda);
+    });
+    if (tr.opt_t)
+      theta_step(*tr.model, d_.t_train, tr.lambda, o_.weight_decay, tr.theta_t, *tr.opt_t, tr.prepared_t,
+                 [&] { return original_problem(tr.model, d_, o_.weight_decay).train_loss(tr.theta_t, tr.lambda); });
   });
   if (lambda_step) {
     std::vector<torch::Tensor> rows(trajs_.size());

@@ -139,6 +139,9 @@ class HcdcLearner {
     std::unique_ptr<torch::optim::Adam> opt;
     torch::Tensor theta_t;  // GtTheta::kTTrain only
     std::unique_ptr<torch::optim::Adam> opt_t;
+    // The θ-independent mix of S_train (and T's train split) at this λ, for families with a batched
+    // forward; undefined until the next θ step computes it, and cleared whenever λ changes.
+    torch::Tensor prepared, prepared_t;
   };
   void restart_trajectories();
   // The candidate's model as a trajectory runs it (GDAS sampling switched on where configured).

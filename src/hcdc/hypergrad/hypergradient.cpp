@@ -47,7 +47,7 @@ SolveResult inverse_hvp(const SecondOrder& so, const torch::Tensor& b, const Sol
 Hypergradient hypergradient(const BilevelProblem& p, const torch::Tensor& theta, const torch::Tensor& lambda,
                             const SolverOptions& o) {
   auto t0 = std::chrono::steady_clock::now();
-  SecondOrder so(p, theta, lambda, /*with_val_loss=*/true);
+  SecondOrder so(p, theta, lambda, /*with_val_loss=*/true, /*with_mixed_t=*/false);  // g reads M z only
   Hypergradient g = hypergradient(p, so, o);
   g.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return g;

@@ -55,12 +55,16 @@ torch::Tensor propagate_blocks(const GraphOperators& g, const torch::Tensor& x, 
 torch::Tensor mix_blocks(const torch::Tensor& x, const torch::Tensor& lambda) {
   const bool batched = lambda.dim() == 2;
   const std::int64_t blocks = lambda.size(-1);
-  torch::Tensor h;
-  for (std::int64_t k = 0; k < blocks; ++k) {
-    torch::Tensor term = batched ? lambda.select(1, k).view({lambda.size(0), 1, 1}) * x.select(1, k).unsqueeze(0)
-                                 : lambda.select(0, k) * x.select(1, k);
-    h = k == 0 ? term : h.add_(term);  // in place: a product's output is not saved for its backward
-  }
+  auto weight = [&](std::int64_t k) {
+    return batched ? lambda.select(1, k).view({lambda.size(0), 1, 1}) : lambda.select(0, k);
+  };
+  auto block = [&](std::int64_t k) { return batched ? x.select(1, k).unsqueeze(0) : x.select(1, k); };
+  // λ_0 X_0, then h += λ_k X_k in place, one pass each (the product is not saved for a backward, so
+  // the in-place update is safe): three passes over the rows for three blocks instead of five with
+  // a temporary per block. The mix is the largest element-wise work of a decoupled filter's
+  // forward on wide features (Cora's 1,433).
+  torch::Tensor h = weight(0) * block(0);
+  for (std::int64_t k = 1; k < blocks; ++k) h.addcmul_(block(k), weight(k));
   return h;
 }
 
