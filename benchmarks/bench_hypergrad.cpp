@@ -191,7 +191,7 @@ void hypergradient_parts(benchmark::State& state, Route route) {
   };
   for (auto _ : state) {
     auto t0 = std::chrono::steady_clock::now();
-    hypergrad::SecondOrder so(problem, s.theta, s.lambda, /*with_val_loss=*/true);  // as hypergradient()
+    hypergrad::SecondOrder so(problem, s.theta, s.lambda, /*with_val_loss=*/true, /*with_mixed_t=*/false);  // as hypergradient()
     setup_s += since(t0);
     t0 = std::chrono::steady_clock::now();
     auto g = torch::autograd::grad({so.val_loss()}, {so.theta(), so.lambda()}, {}, true, false, true);
