@@ -53,7 +53,7 @@ struct Setup {
     settings.hcdc.outer_iterations = 1;
     settings.hcdc.trajectory_steps = 60;
     settings.hcdc.lambda_every = 20;
-    settings.hcdc.sval_lr = 0.02;
+    settings.hcdc.sval_lr = 1e-4;  // the job's rate since S_val starts from real rows (hcdc.sval_start)
     settings.hcdc.solver = condense::kHcdcSolverDefaults;
     search::SearchSpaceSpec sp;
     sp.hidden = 32;

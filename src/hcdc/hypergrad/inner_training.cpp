@@ -47,7 +47,7 @@ torch::Tensor minimize_newton(const BilevelProblem& p, const torch::Tensor& thet
     return p.train_loss(t, lam).item<double>();
   };
   for (int it = 0; it < max_iterations; ++it) {
-    SecondOrder so(p, theta, lam);
+    SecondOrder so(p, theta, lam, /*with_val_loss=*/false, /*with_mixed_t=*/false);  // ∇θ and H only
     torch::Tensor g = so.grad_theta().detach();
     if (g.norm().item<double>() < gradient_tolerance) break;
     torch::Tensor step = -at::linalg_solve(so.dense_hessian(), g.unsqueeze(1)).squeeze(1);
